@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * The analysis engine: sessions, connections, the login state machine,
+ * Text and Logout exchanges.  Fed one iSCSI PDU at a time in capture order
+ * (the first, linear pass); returns a record per PDU that the display layer
+ * renders on every pass.  Plain C + GLib: no Wireshark types. */
+#ifndef ISL_ANALYZER_H
+#define ISL_ANALYZER_H
+
+#include "checks.h"
+#include "negotiation.h"
+
+/* iSCSI opcodes (RFC 7143 §11.2.1.2) */
+enum {
+    ISL_OP_NOP_OUT = 0x00, ISL_OP_SCSI_CMD = 0x01, ISL_OP_TMF_REQ = 0x02, ISL_OP_LOGIN_REQ = 0x03,
+    ISL_OP_TEXT_REQ = 0x04, ISL_OP_DATA_OUT = 0x05, ISL_OP_LOGOUT_REQ = 0x06, ISL_OP_SNACK = 0x10,
+    ISL_OP_NOP_IN = 0x20, ISL_OP_SCSI_RSP = 0x21, ISL_OP_TMF_RSP = 0x22, ISL_OP_LOGIN_RSP = 0x23,
+    ISL_OP_TEXT_RSP = 0x24, ISL_OP_DATA_IN = 0x25, ISL_OP_LOGOUT_RSP = 0x26, ISL_OP_R2T = 0x31,
+    ISL_OP_ASYNC = 0x32, ISL_OP_REJECT = 0x3f
+};
+
+/* True for PDUs the analyzer wants; false for SCSI data traffic, which the
+ * display layer must skip without any further work. */
+static inline bool isl_opcode_wanted(uint8_t opcode)
+{
+    switch (opcode & 0x3f) {
+    case ISL_OP_DATA_OUT: case ISL_OP_DATA_IN: case ISL_OP_R2T: case ISL_OP_SCSI_RSP:
+    case ISL_OP_TMF_REQ: case ISL_OP_TMF_RSP: case ISL_OP_SNACK:
+        return false;
+    default:
+        return true;
+    }
+}
+
+typedef enum { ISL_OUT_IN_PROGRESS, ISL_OUT_SUCCESS, ISL_OUT_FAILED, ISL_OUT_INCOMPLETE } isl_outcome;
+const char *isl_outcome_name(isl_outcome o);
+
+/* Kinds of finished exchanges published to the statistics tap. */
+typedef enum {
+    ISL_X_DISCOVERY_LOGIN, ISL_X_NORMAL_LOGIN, ISL_X_SECURITY_STAGE, ISL_X_OPERATIONAL_STAGE,
+    ISL_X_SENDTARGETS, ISL_X_TEXT, ISL_X_LOGOUT, ISL_X_COUNT
+} isl_xkind;
+const char *isl_xkind_name(isl_xkind k);
+
+typedef struct isl_session isl_session;
+typedef struct isl_conn isl_conn;
+typedef struct isl_login isl_login;
+typedef struct isl_textx isl_textx;
+typedef struct isl_logoutx isl_logoutx;
+
+typedef struct {
+    char *name;
+    GPtrArray *addresses;   /* char*, "host:port,tpgt" */
+} isl_target_rec;
+
+struct isl_session {
+    uint32_t number;
+    char *initiator_name;      /* set once, NULL when never seen */
+    char *target_name;
+    uint8_t isid[6];
+    uint16_t tsih;
+    isl_session_type type;
+    uint32_t first_frame;
+    int64_t first_ts;
+    int64_t ffp_ts;            /* leading login done, -1 before */
+    bool logged_in, ended;
+    unsigned n_connections;    /* connections that logged in */
+    unsigned n_logins;
+    isl_login *leading;
+    isl_outcome outcome;
+    uint16_t status;
+    uint32_t n_targets;        /* discovered by SendTargets */
+    uint32_t login_frame;      /* final Login Response of the leading login */
+};
+
+struct isl_login {
+    isl_session *session;
+    isl_conn *conn;
+    uint32_t first_frame, final_frame;
+    int64_t first_ts, final_ts;
+    uint32_t itt, cmdsn;
+    uint16_t cid, tsih_req;
+    uint8_t isid[6], vmax, vmin;
+    bool leading, started_mid, have_req, have_resp, identity_seen;
+    uint8_t mid_stage;         /* stage in which the capture started (started_mid) */
+    uint8_t stage;             /* current CSG */
+    uint8_t stages[6];         /* stages passed, in order (0, 1, 3) */
+    unsigned n_stages;
+    uint32_t stage_frame;      /* first request of the current stage */
+    int64_t stage_ts;
+    isl_outcome outcome;
+    uint16_t status;
+    isl_nego *nego;
+    GPtrArray *texts;          /* isl_text* of this login, both sides */
+    GArray *kv;                /* isl_kv, every pair in wire order */
+    char *redirect;
+    bool saw_tpgt, req_t, have_statsn, have_resp_version;
+    uint8_t req_csg, req_nsg, resp_vmax, resp_vact;
+    uint32_t statsn;
+    struct isl_pdu *pending_req;
+};
+
+typedef struct {
+    uint8_t side;              /* isl_side */
+    uint8_t stage;
+    uint32_t frame;
+    const char *key, *value;   /* into login->texts */
+} isl_kv;
+
+struct isl_textx {
+    isl_session *session;
+    isl_conn *conn;
+    uint32_t itt, ttt;
+    uint32_t first_frame, final_frame;
+    int64_t first_ts, final_ts;
+    bool sendtargets, done, req_f;
+    char *st_value;
+    isl_nego *nego;            /* renegotiation in FFP (not SendTargets) */
+    GPtrArray *texts;
+    GByteArray *carry;         /* pair cut at a PDU boundary without C (tgt) */
+    GPtrArray *targets;        /* isl_target_rec* */
+    unsigned n_portals;
+    struct isl_pdu *pending_req;
+};
+
+struct isl_logoutx {
+    isl_session *session;
+    uint32_t req_frame, rsp_frame;
+    int64_t req_ts;
+    uint8_t reason, response;
+    uint16_t cid, time2wait, time2retain;
+    bool have_rsp;
+    struct isl_pdu *req_pdu;
+    int64_t session_duration;  /* ns from the session's full feature phase to this response, -1 unknown */
+};
+
+/* Finished exchange, for the statistics tap. */
+typedef struct {
+    isl_xkind kind;
+    uint32_t session;
+    const char *initiator, *target;
+    uint16_t status;
+    bool failed, complete;
+    int64_t time_ns;           /* -1 when the start was not captured */
+    uint32_t first_frame, last_frame;
+    const isl_session *sess;   /* for listeners wanting more (NULL if untracked) */
+    const isl_login *login;    /* login exchanges and stages */
+} isl_xrec;
+
+typedef struct isl_pdu {
+    uint32_t frame;
+    int64_t ts;
+    uint16_t index;            /* PDU index within the frame */
+    uint8_t opcode, flags;
+    isl_session *session;      /* NULL when it could not be tied */
+    isl_conn *conn;
+    /* snapshots, so that every pass shows the same thing */
+    uint32_t session_number;
+    const char *initiator_name, *target_name;
+    isl_session_type session_type;
+    uint16_t tsih, cid;
+    bool cid_known;
+    uint32_t request_in, response_in;
+    int64_t rtt_ns;            /* -1 when not a response */
+    uint32_t retrans_of;       /* frame of the original when this is a retransmission */
+    uint32_t continued_from;   /* first frame of a C-bit chain ending here */
+    bool continued;            /* C=1: text continues in the next PDU */
+    isl_login *login;
+    bool login_final;          /* final Login Response: render the login summary */
+    isl_textx *textx;
+    bool text_final;
+    isl_logoutx *logout;
+    isl_findings findings;
+    isl_xrec *xrecs;
+    unsigned n_xrecs;
+} isl_pdu;
+
+typedef struct {
+    uint32_t frame;
+    uint32_t index;
+    int64_t ts_ns;
+    uint32_t conn_key;         /* TCP stream index */
+    const char *src, *dst;     /* "addr:port" of this PDU's sender and receiver */
+    const uint8_t *pdu;        /* BHS + AHS + header digest + data ... as captured */
+    uint32_t avail;            /* bytes of pdu captured (>= 48) */
+    uint32_t reported;         /* PDU length on the wire */
+    bool conn_start_seen;      /* the TCP connection's start is in the capture */
+} isl_pdu_in;
+
+typedef struct {
+    unsigned max_sessions;     /* new sessions beyond this are not tracked (expert) */
+    unsigned max_text_bytes;   /* per negotiation */
+    unsigned max_keys;         /* distinct keys per negotiation */
+    unsigned max_pdus;         /* analysed PDUs kept */
+} isl_limits;
+
+typedef struct isl_analyzer isl_analyzer;
+
+isl_analyzer *isl_analyzer_new(const isl_limits *limits);  /* NULL: defaults */
+void isl_analyzer_free(isl_analyzer *a);
+/* Returns the record for this PDU (owned by the analyzer), or NULL when the
+ * PDU carries nothing to show (SCSI traffic without findings). */
+isl_pdu *isl_analyzer_feed(isl_analyzer *a, const isl_pdu_in *in);
+
+unsigned isl_analyzer_session_count(const isl_analyzer *a);
+const isl_session *isl_analyzer_session(const isl_analyzer *a, unsigned i);
+
+/* Login stage names for display. */
+const char *isl_stage_name(uint8_t csg);
+/* "Initiator error: authentication failure" */
+const char *isl_status_class_name(uint16_t status);
+const char *isl_status_detail_name(uint16_t status);
+bool isl_status_known(uint16_t status);
+
+#endif

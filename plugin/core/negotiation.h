@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * One negotiation: a Login Phase (all its stages) or one FFP Text sequence.
+ * Feeds key=value pairs in wire order, computes each key's result and
+ * reports every violation of RFC 7143 §6.2-§6.4, §12 and §13. */
+#ifndef ISL_NEGOTIATION_H
+#define ISL_NEGOTIATION_H
+
+#include "checks.h"
+#include "keys.h"
+#include "text.h"
+
+typedef enum { ISL_SIDE_I = 0, ISL_SIDE_T = 1 } isl_side;
+#define ISL_OTHER(s) ((isl_side)(1 - (s)))
+const char *isl_side_name(isl_side s);      /* "Initiator" / "Target" */
+
+/* Stage of a text set: login CSG (0 security, 1 operational), or FFP. */
+typedef enum { ISL_STAGE_SEC = 0, ISL_STAGE_OP = 1, ISL_STAGE_FFP = 3 } isl_stage;
+
+typedef enum { ISL_ST_UNKNOWN, ISL_ST_DISCOVERY, ISL_ST_NORMAL } isl_session_type;
+
+/* One key's negotiation state. */
+typedef struct {
+    const isl_key_def *def;      /* NULL for unknown and X- keys */
+    const char *name;
+    const char *value[2];        /* first value each side sent (NULL if none) */
+    uint32_t frame[2];
+    uint8_t stage[2];
+    int8_t offerer;              /* side that spoke first, -1 none */
+    bool answered;
+    bool by_default;             /* result is the key's default (never settled) */
+    char *result;                /* negotiated value (owned), NULL if none/default */
+    uint32_t result_frame;
+} isl_kst;
+
+typedef struct isl_nego isl_nego;
+
+/* Per-analysis memory shared between negotiations (CHAP challenge reuse). */
+typedef struct {
+    GHashTable *chap_challenges;  /* canonical challenge -> frame (GUINT_TO_POINTER) */
+    unsigned max_keys;            /* cap on distinct keys per negotiation */
+} isl_nego_shared;
+
+isl_nego *isl_nego_new(bool login, bool leading, isl_session_type type, isl_nego_shared *shared);
+void isl_nego_free(isl_nego *n);
+void isl_nego_set_session_type(isl_nego *n, isl_session_type type);
+
+/* Feed one reassembled text set (one PDU or C-bit chain) sent by side in stage.
+ * Returns the number of new offers this side made that need an answer. */
+unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t frame,
+                       const isl_text *text, isl_findings *out);
+/* A stage (login) or the Text sequence ends in frame: unanswered offers are violations. */
+void isl_nego_stage_end(isl_nego *n, isl_stage stage, uint32_t frame, isl_findings *out);
+/* Login succeeded: key couplings and session-type rules on the final values. */
+void isl_nego_finish(isl_nego *n, uint32_t frame, isl_findings *out);
+/* The security stage ended (T=1 out of CSG 0) or the login failed: auth checks. */
+void isl_nego_auth_end(isl_nego *n, uint32_t frame, bool login_failed, isl_findings *out);
+
+unsigned isl_nego_count(const isl_nego *n);
+const isl_kst *isl_nego_at(const isl_nego *n, unsigned i);
+const isl_kst *isl_nego_find(const isl_nego *n, const char *name);
+/* Effective value of a key: result, else the value one side declared, else default.
+ * *is_default tells when it is the RFC default. */
+const char *isl_nego_value(const isl_nego *n, const isl_key_def *def, bool *is_default);
+/* MaxRecvDataSegmentLength declared by side (default 8192). */
+uint32_t isl_nego_mrdsl(const isl_nego *n, isl_side side, bool *is_default);
+/* One-line summary of authentication ("CHAP (MD5), one-way"), NULL if none. */
+const char *isl_nego_auth_summary(const isl_nego *n);
+const char *isl_nego_auth_method(const isl_nego *n);
+
+#endif

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Splitting key=value text (RFC 7143 §6.1) into pairs. */
+#ifndef ISL_TEXT_H
+#define ISL_TEXT_H
+
+#include "checks.h"
+#include <stddef.h>
+
+typedef struct {
+    const char *key;    /* points into the owner's buffer */
+    const char *value;  /* NULL when the item has no '=' */
+} isl_pair;
+
+typedef struct {
+    char *buf;          /* owned copy of the text, NUL-terminated items */
+    size_t len;
+    isl_pair *pairs;
+    unsigned n_pairs;
+    bool unterminated;  /* last item lacked its NUL */
+} isl_text;
+
+/* Split len bytes of text.  Items without '=' are kept with value NULL.
+ * The caller reports format problems (it knows the frames involved). */
+isl_text *isl_text_split(const uint8_t *data, size_t len);
+void isl_text_free(isl_text *t);
+
+#endif
