@@ -9,6 +9,7 @@
 #include <epan/proto_data.h>
 #include <epan/to_str.h>
 #include <epan/addr_resolv.h>
+#include <epan/dissectors/packet-tcp.h>
 
 #include "iscsi-login.h"
 #include "core/keys.h"
@@ -16,12 +17,13 @@
 static int proto_iscsi_login = -1;
 static int tap_iscsi_login = -1;
 static dissector_handle_t iscsi_login_handle;
+static dissector_handle_t iscsi_handle;
 static isl_analyzer *analyzer;
 
 /* Foreign fields read on the first pass. */
 static int hf_iscsi = -1;
 static int hf_tcp_stream = -1;
-static int hf_tcp_seq = -1;
+static int hf_tcp_completeness = -1;
 
 static int hf_session = -1;
 static int hf_initiator_name = -1;
@@ -107,15 +109,15 @@ static void analyse_frame(packet_info *pinfo, proto_tree *tree)
     GPtrArray *items = proto_get_finfo_ptr_array(tree, hf_iscsi);
     isl_pdu *found[64];
     unsigned n = 0;
-    bool have_stream, have_seq;
-    uint32_t stream, seq;
+    bool have_stream, have_compl;
+    uint32_t stream, compl;
 
     if (!items || !items->len)
         return;
     stream = first_uint(tree, hf_tcp_stream, &have_stream);
     if (!have_stream)
         return;
-    seq = first_uint(tree, hf_tcp_seq, &have_seq);
+    compl = first_uint(tree, hf_tcp_completeness, &have_compl);
 
     for (guint i = 0; i < items->len && n < G_N_ELEMENTS(found); i++) {
         field_info *fi = g_ptr_array_index(items, i);
@@ -134,13 +136,20 @@ static void analyse_frame(packet_info *pinfo, proto_tree *tree)
         in.index = i;
         in.ts_ns = (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
         in.conn_key = stream;
-        in.reported = fi->length > 0 ? (uint32_t)fi->length : 48;
+        {
+            /* The iSCSI item's length can stop at the header (it covers only
+             * what that dissector parsed), so size the PDU from its BHS. */
+            guint32 dsl = tvb_get_ntohl(tvb, fi->start + 4) & 0xffffff;
+            guint32 base = 48 + 4u * isl_tvb_get_u8(tvb, fi->start + 4) + ((dsl + 3) & ~3u);
+            gint rem = tvb_reported_length_remaining(tvb, fi->start);
+            in.reported = MIN(MAX(base, fi->length > 0 ? (guint32)fi->length : 0), rem > 0 ? (guint32)rem : base);
+        }
         in.avail = MIN((uint32_t)avail, in.reported);
         in.pdu = tvb_get_ptr(tvb, fi->start, in.avail);
         in.src = endpoint(pinfo, true);
         in.dst = endpoint(pinfo, false);
-        /* Relative sequence numbers start at 1 after a captured SYN. */
-        in.conn_start_seen = have_seq && seq == 1 && fi->start == 0 && tvb == fi->ds_tvb;
+        /* tcp.completeness bit 0: the connection's SYN is in the capture. */
+        in.conn_start_seen = have_compl && (compl & 1);
         r = isl_analyzer_feed(analyzer, &in);
         if (r)
             found[n++] = r;
@@ -364,6 +373,71 @@ static void render_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
         tap_queue_packet(tap_iscsi_login, pinfo, &r->xrecs[i]);
 }
 
+/* Wireshark's iSCSI dissector only accepts a Text PDU at the start of a TCP
+ * segment when exactly one of F and C is set, so RFC-legal long-reply parts
+ * (F=0, C=0, TTT set: tgt's long SendTargets) never reach a post-dissector.
+ * Claim them here, analyse them ourselves, and hand the rest of the segment
+ * back to the iSCSI dissector. */
+static gboolean dissect_text_continuation_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    guint len = tvb_captured_length(tvb);
+    guint8 op, b0;
+    guint32 dsl, pdu_len, ttt;
+    struct tcp_analysis *tcpd;
+    frame_result *fr;
+    isl_pdu *r = NULL;
+
+    if (len < 48)
+        return FALSE;
+    b0 = isl_tvb_get_u8(tvb, 0);
+    op = b0 & 0x3f;
+    if ((op != ISL_OP_TEXT_REQ && op != ISL_OP_TEXT_RSP) || isl_tvb_get_u8(tvb, 1) != 0 || (b0 & 0x80))
+        return FALSE;
+    if (op == ISL_OP_TEXT_RSP ? pinfo->srcport != 3260 && pinfo->srcport != 860
+                              : pinfo->destport != 3260 && pinfo->destport != 860)
+        return FALSE;
+    ttt = tvb_get_ntohl(tvb, 20);
+    dsl = tvb_get_ntohl(tvb, 4) & 0xffffff;
+    if (ttt == 0xffffffff || tvb_get_ntohs(tvb, 2) || isl_tvb_get_u8(tvb, 4) || tvb_get_ntohl(tvb, 40) || tvb_get_ntohl(tvb, 44)
+        || dsl > 16777215)
+        return FALSE;
+    pdu_len = 48 + ((dsl + 3) & ~3u);
+    if (pdu_len > tvb_reported_length(tvb) && pinfo->can_desegment) {
+        pinfo->desegment_offset = 0;
+        pinfo->desegment_len = pdu_len - tvb_reported_length(tvb);
+        return TRUE;
+    }
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "iSCSI");
+    col_set_str(pinfo->cinfo, COL_INFO, op == ISL_OP_TEXT_RSP ? "Text Response (continues, F=0 C=0)" : "Text Command (continues, F=0 C=0)");
+    if (!PINFO_FD_VISITED(pinfo) && analyzer && (tcpd = get_tcp_conversation_data(NULL, pinfo))) {
+        isl_pdu_in in;
+        memset(&in, 0, sizeof in);
+        in.frame = pinfo->num;
+        in.index = 0;
+        in.ts_ns = (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+        in.conn_key = tcpd->stream;
+        in.reported = MIN(pdu_len, tvb_reported_length(tvb));
+        in.avail = MIN(in.reported, len);
+        in.pdu = tvb_get_ptr(tvb, 0, in.avail);
+        in.src = endpoint(pinfo, true);
+        in.dst = endpoint(pinfo, false);
+        in.conn_start_seen = (tcpd->conversation_completeness & 1) != 0;
+        r = isl_analyzer_feed(analyzer, &in);
+        if (r) {
+            fr = wmem_alloc(wmem_file_scope(), sizeof *fr + sizeof(isl_pdu *));
+            fr->n = 1;
+            fr->pdus[0] = r;
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_iscsi_login, 1, fr);
+        }
+    }
+    fr = p_get_proto_data(wmem_file_scope(), pinfo, proto_iscsi_login, 1);
+    if (fr)
+        render_pdu(tvb, pinfo, tree, fr->pdus[0]);
+    if (pdu_len < tvb_reported_length(tvb) && iscsi_handle)
+        call_dissector(iscsi_handle, tvb_new_subset_remaining(tvb, pdu_len), pinfo, tree);
+    return TRUE;
+}
+
 static int dissect_iscsi_login(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     frame_result *fr;
@@ -393,7 +467,7 @@ static void iscsi_login_init(void)
     wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
     g_array_append_val(wanted, hf_iscsi);
     g_array_append_val(wanted, hf_tcp_stream);
-    g_array_append_val(wanted, hf_tcp_seq);
+    g_array_append_val(wanted, hf_tcp_completeness);
     set_postdissector_wanted_hfids(iscsi_login_handle, wanted);
 }
 
@@ -513,7 +587,10 @@ void proto_reg_handoff_iscsi_login(void)
 {
     hf_iscsi = proto_get_id_by_filter_name("iscsi");
     hf_tcp_stream = proto_registrar_get_id_byname("tcp.stream");
-    hf_tcp_seq = proto_registrar_get_id_byname("tcp.seq");
+    hf_tcp_completeness = proto_registrar_get_id_byname("tcp.completeness");
+    iscsi_handle = find_dissector("iscsi");
+    heur_dissector_add("tcp", dissect_text_continuation_heur, "iSCSI Text PDUs with neither F nor C (tgt SendTargets)",
+                       "iscsi_login_text_tcp", proto_iscsi_login, HEURISTIC_ENABLE);
 }
 
 /*

@@ -689,8 +689,13 @@ static void login_response(isl_analyzer *a, isl_conn *c, const isl_pdu_in *in, i
     if (l->have_req) {
         if (itt != l->itt)
             isl_report(out, ISL_CHK_LOGIN_ECHO_MISMATCH, "Login Response ITT 0x%08x differs from the request's 0x%08x", itt, l->itt);
-        if (memcmp(h + 8, l->isid, 6))
-            isl_report(out, ISL_CHK_LOGIN_ECHO_MISMATCH, "Login Response ISID differs from the request's");
+        if (memcmp(h + 8, l->isid, 6)) {
+            char *a = isid_str(h + 8), *b = isid_str(l->isid);
+            isl_report(out, ISL_CHK_LOGIN_ECHO_MISMATCH, "Login Response ISID %s differs from the request's %s%s", a, b,
+                       status ? " (tgt zeroes the ISID of failed Login Responses)" : "");
+            g_free(a);
+            g_free(b);
+        }
     }
     if (c->c_reply_due[ISL_SIDE_T] && dlen)
         isl_report(out, ISL_CHK_FMT_C_REPLY_NOT_EMPTY, "Login Response answering the continued Login Request (frame %u) carries %u bytes",

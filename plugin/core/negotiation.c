@@ -604,7 +604,9 @@ void isl_nego_stage_end(isl_nego *n, isl_stage stage, uint32_t frame, isl_findin
     (void)frame;
     for (unsigned i = 0; i < n->keys->len; i++) {
         isl_kst *k = g_ptr_array_index(n->keys, i);
-        if (k->offerer < 0 || k->answered || !kind_negotiated(k) || k->stage[k->offerer] != (uint8_t)stage)
+        /* Unknown and X- keys may be declarative (their kind is key-defined):
+         * never call them unanswered. */
+        if (k->offerer < 0 || k->answered || !k->def || !kind_negotiated(k) || k->stage[k->offerer] != (uint8_t)stage)
             continue;
         const char *o = k->value[k->offerer];
         if (k->def && ((k->def->kind == ISL_KIND_BOOL_AND && !strcmp(o, "No")) ||

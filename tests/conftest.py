@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""pytest fixtures: run tshark with the freshly built plugin.
+
+tshark ignores personal plugin folders and WIRESHARK_PLUGIN_DIR when run as
+root, so as root every tshark runs as an unprivileged user (setpriv) with the
+plugin and the captures copied to a folder that user can read.
+
+Environment:
+  ISCSI_LOGIN_PLUGIN_DIR  plugin folder laid out as <dir>/<X.Y>/epan/iscsi_login.so
+                          (default: <repo>/build/plugins)
+  ISCSI_LOGIN_INSTALLED=1 use the plugin installed in Wireshark's global folder
+  ISCSI_LOGIN_TSHARK      tshark binary (default: tshark)
+  ISCSI_LOGIN_PRELOAD     LD_PRELOAD for tshark (sanitizer runtime)
+"""
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CAPTURES = REPO / "captures"
+NOBODY = 65534
+
+
+class Tshark:
+    def __init__(self, workdir: Path):
+        self.workdir = workdir
+        self.home = workdir / "home"
+        self.home.mkdir()
+        self.captures = workdir / "captures"
+        shutil.copytree(CAPTURES, self.captures, ignore=shutil.ignore_patterns("*.py", "*.sh", "*.md"))
+        self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.home), "TZ": "UTC",
+                    "LC_ALL": "C.UTF-8"}
+        for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "WIRESHARK_ABORT_ON_DISSECTOR_BUG", "LSAN_OPTIONS"):
+            if k in os.environ:
+                self.env[k] = os.environ[k]
+        if os.environ.get("ISCSI_LOGIN_PRELOAD"):
+            self.env["LD_PRELOAD"] = os.environ["ISCSI_LOGIN_PRELOAD"]
+        self.installed = os.environ.get("ISCSI_LOGIN_INSTALLED") == "1"
+        if not self.installed:
+            src = Path(os.environ.get("ISCSI_LOGIN_PLUGIN_DIR", REPO / "build" / "plugins"))
+            if not any(src.glob("*/epan/iscsi_login.so")):
+                pytest.exit(f"no built plugin under {src} (build first: cmake -S . -B build && cmake --build build)", 2)
+            plugins = workdir / "plugins"
+            shutil.copytree(src, plugins)
+            self.env["WIRESHARK_PLUGIN_DIR"] = str(plugins)
+        os.chmod(workdir, 0o755)
+        for root, dirs, files in os.walk(workdir):
+            for d in dirs:
+                os.chmod(os.path.join(root, d), 0o777 if d == "home" else 0o755)
+            for f in files:
+                os.chmod(os.path.join(root, f), 0o644)
+        self.binary = os.environ.get("ISCSI_LOGIN_TSHARK", "tshark")
+        self.as_nobody = os.geteuid() == 0 and not self.installed
+
+    def capture(self, name: str) -> str:
+        p = self.captures / name
+        if not p.exists():
+            raise FileNotFoundError(p)
+        return str(p)
+
+    def run(self, *args, check=True) -> subprocess.CompletedProcess:
+        cmd = [self.binary, *args]
+        if self.as_nobody:
+            cmd = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *cmd]
+        p = subprocess.run(cmd, env=self.env, cwd=self.workdir, capture_output=True, text=True, timeout=600)
+        if check and p.returncode != 0:
+            raise AssertionError(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr[-3000:]}")
+        for marker in ("AddressSanitizer", "runtime error:", "LeakSanitizer", "Dissector bug"):
+            assert marker not in p.stderr, f"{marker} in tshark stderr:\n{p.stderr[-5000:]}"
+        return p
+
+    def fields(self, capture: str, fields, display_filter=None, two_pass=False, extra=()):
+        """Rows of -T fields output, one dict per frame (field -> string)."""
+        args = ["-n", "-r", self.capture(capture), "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|"]
+        if two_pass:
+            args.append("-2")
+        if display_filter:
+            args += ["-Y", display_filter]
+        for f in fields:
+            args += ["-e", f]
+        args += list(extra)
+        out = self.run(*args).stdout
+        rows = []
+        for line in out.splitlines():
+            cols = line.split("\t")
+            cols += [""] * (len(fields) - len(cols))
+            rows.append(dict(zip(fields, cols)))
+        return rows
+
+    def experts(self, capture: str, two_pass=False):
+        """[(frame, expert field name without 'iscsi_login.', message)] of this plugin's expert infos."""
+        args = ["-n", "-r", self.capture(capture), "-T", "pdml", "-Y", "iscsi_login"]
+        if two_pass:
+            args.append("-2")
+        return parse_experts(self.run(*args).stdout)
+
+
+def parse_experts(pdml: str):
+    import xml.etree.ElementTree as ET
+    res = []
+    for packet in ET.fromstring(pdml).iter("packet"):
+        frame = None
+        for f in packet.iter("field"):
+            if f.get("name") == "num" and frame is None:
+                frame = int(f.get("show"))
+            if f.get("name") != "_ws.expert":
+                continue
+            name = msg = None
+            for c in f:
+                n = c.get("name") or ""
+                if n.startswith("iscsi_login."):
+                    name = n[len("iscsi_login."):]
+                elif n == "_ws.expert.message":
+                    msg = c.get("show")
+            if name:
+                res.append((frame, name, msg))
+    return res
+
+
+@pytest.fixture(scope="session")
+def tshark():
+    work = Path(tempfile.mkdtemp(prefix="iscsi-login-tests-"))
+    ts = Tshark(work)
+    plugins = ts.run("-G", "plugins").stdout
+    if "iscsi_login" not in plugins:
+        pytest.exit("the iscsi_login plugin is NOT loaded by tshark:\n" + plugins, 2)
+    yield ts
+    shutil.rmtree(work, ignore_errors=True)
