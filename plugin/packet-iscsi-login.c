@@ -343,8 +343,8 @@ static void render_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
             gen(proto_tree_add_string(t, hf_initiator_name, tvb, 0, 0, r->initiator_name));
         if (r->target_name)
             gen(proto_tree_add_string(t, hf_target_name, tvb, 0, 0, r->target_name));
-        gen(proto_tree_add_uint(t, hf_session_type, tvb, 0, 0, r->session_type));
-        gen(proto_tree_add_bytes(t, hf_isid, tvb, 0, 0, r->session->isid));
+        gen(proto_tree_add_string(t, hf_session_type, tvb, 0, 0, val_to_str_const(r->session_type, session_type_vals, "Unknown")));
+        gen(proto_tree_add_bytes_with_length(t, hf_isid, tvb, 0, 0, r->session->isid, 6));
         gen(proto_tree_add_uint(t, hf_tsih, tvb, 0, 0, r->tsih));
     }
     if (r->cid_known)
@@ -535,7 +535,7 @@ void proto_register_iscsi_login(void)
         { &hf_session, { "Session", "iscsi_login.session", FT_UINT32, BASE_DEC, NULL, 0, "Session number, in order of first login", HFILL } },
         { &hf_initiator_name, { "Initiator name", "iscsi_login.initiator_name", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
         { &hf_target_name, { "Target name", "iscsi_login.target_name", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
-        { &hf_session_type, { "Session type", "iscsi_login.session_type", FT_UINT8, BASE_DEC, VALS(session_type_vals), 0, NULL, HFILL } },
+        { &hf_session_type, { "Session type", "iscsi_login.session_type", FT_STRING, BASE_NONE, NULL, 0, "Discovery, Normal, or Unknown when the login was not captured", HFILL } },
         { &hf_isid, { "ISID", "iscsi_login.isid", FT_BYTES, BASE_NONE, NULL, 0, NULL, HFILL } },
         { &hf_tsih, { "TSIH", "iscsi_login.tsih", FT_UINT16, BASE_HEX, NULL, 0, "Target session identifying handle (0 until the target assigns it)", HFILL } },
         { &hf_cid, { "CID", "iscsi_login.cid", FT_UINT16, BASE_DEC, NULL, 0, "Connection ID", HFILL } },
