@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Sourced by the scripts in tests/fuzz/: environment for running the Debian
+# (unsanitized) tshark with a plugin built with -DISCSI_LOGIN_SANITIZE=ON.
+#
+#   isl_sanitizer_env <support-dir>
+#
+# The plugin is built by gcc, so gcc's ASan runtime must be the first object
+# loaded: LD_PRELOAD=libasan.so (libubsan comes in as the plugin's own
+# DT_NEEDED).  nodlclose.so keeps plugins mapped at exit so that LeakSanitizer
+# can see the plugin's globals and name its frames.  tshark itself leaks
+# nothing LeakSanitizer reports on these runs (verified on the capture suite),
+# so leak detection stays on; lsan.supp lists the plugin's one
+# registration-time allocation.
+# <support-dir> receives nodlclose.so and lsan.supp and must be readable by
+# the unprivileged user tshark runs as (uid 65534 when root).
+
+isl_fuzz_dir() { cd "$(dirname "${BASH_SOURCE[0]}")" && pwd; }
+
+isl_sanitizer_env() {
+    local dir="$1" here libasan
+    here="$(isl_fuzz_dir)"
+    mkdir -p "$dir"
+    libasan="$(gcc -print-file-name=libasan.so)"
+    if [ ! -e "$libasan" ] || [ "$libasan" = libasan.so ]; then
+        echo "gcc's libasan.so not found (apt-get install gcc)" >&2
+        return 1
+    fi
+    libasan="$(readlink -f "$libasan")"
+    gcc -shared -fPIC -O2 -o "$dir/nodlclose.so" "$here/nodlclose.c" || return 1
+    cp "$here/lsan.supp" "$dir/lsan.supp"
+    chmod 755 "$dir" "$dir/nodlclose.so"
+    chmod 644 "$dir/lsan.supp"
+    export ISCSI_LOGIN_PRELOAD="$libasan $dir/nodlclose.so"
+    export ASAN_OPTIONS="detect_leaks=1:exitcode=86:abort_on_error=0:detect_stack_use_after_return=0:strict_string_checks=1:check_initialization_order=1:symbolize=1"
+    export LSAN_OPTIONS="suppressions=$dir/lsan.supp:print_suppressions=0"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=87"
+    export WIRESHARK_ABORT_ON_DISSECTOR_BUG=1
+    # wmem allocations go through malloc, so ASan sees overflows of pinfo->pool
+    # and file-scope memory (as in Wireshark's own tools/fuzz-test.sh).
+    export WIRESHARK_DEBUG_WMEM_OVERRIDE=simple
+    export G_SLICE=always-malloc
+}
+
+# Markers of a sanitizer or Wireshark report in tshark's stderr.
+ISL_FAIL_MARKERS='AddressSanitizer|LeakSanitizer|runtime error:|Dissector bug|UndefinedBehaviorSanitizer|\*\* \(tshark:[0-9]+\): (CRITICAL|WARNING|ERROR)|GLib-CRITICAL|GLib-WARNING'

@@ -1,0 +1,559 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Value syntax (values.c, RFC 7143 §6.1) and the key table (keys.c). */
+#include "testutil.h"
+#include <string.h>
+
+static uint64_t num_ok(const char *s)
+{
+    uint64_t v = 12345;
+    g_assert_cmpint(isl_parse_number(s, &v), ==, ISL_NUM_OK);
+    return v;
+}
+
+static isl_num_status num_st(const char *s)
+{
+    uint64_t v = 777;
+    isl_num_status st = isl_parse_number(s, &v);
+    if (st != ISL_NUM_OK)
+        g_assert_cmpuint(v, ==, 777);   /* untouched on failure */
+    return st;
+}
+
+static void test_number_decimal(void)
+{
+    g_assert_cmpuint(num_ok("0"), ==, 0);
+    g_assert_cmpuint(num_ok("512"), ==, 512);
+    g_assert_cmpuint(num_ok("16777215"), ==, 16777215);
+    g_assert_cmpuint(num_ok("18446744073709551615"), ==, G_MAXUINT64);
+    g_assert_cmpint(num_st(""), ==, ISL_NUM_EMPTY);
+    g_assert_cmpint(isl_parse_number(NULL, NULL), ==, ISL_NUM_EMPTY);
+    g_assert_cmpint(num_st("12a"), ==, ISL_NUM_BAD);
+    g_assert_cmpint(num_st("-1"), ==, ISL_NUM_BAD);
+    g_assert_cmpint(num_st("+1"), ==, ISL_NUM_BAD);
+    g_assert_cmpint(num_st(" 1"), ==, ISL_NUM_BAD);
+    g_assert_cmpint(num_st("1 "), ==, ISL_NUM_BAD);
+    g_assert_cmpint(num_st("1.5"), ==, ISL_NUM_BAD);
+    g_assert_cmpint(num_st("0b1010"), ==, ISL_NUM_BAD);   /* base64 is not a number */
+}
+
+static void test_number_hex(void)
+{
+    g_assert_cmpuint(num_ok("0x1f"), ==, 31);
+    g_assert_cmpuint(num_ok("0XFF"), ==, 255);
+    g_assert_cmpuint(num_ok("0xaBcD"), ==, 0xabcd);
+    g_assert_cmpuint(num_ok("0x0"), ==, 0);
+    g_assert_cmpuint(num_ok("0x00000000000000001"), ==, 1);   /* leading zeros do not overflow */
+    g_assert_cmpuint(num_ok("0xffffffffffffffff"), ==, G_MAXUINT64);
+    g_assert_cmpint(num_st("0x"), ==, ISL_NUM_BAD);
+    g_assert_cmpint(num_st("0xg1"), ==, ISL_NUM_BAD);
+    g_assert_cmpint(num_st("0x1 "), ==, ISL_NUM_BAD);
+    g_assert_cmpint(num_st("x10"), ==, ISL_NUM_BAD);
+}
+
+static void test_number_overflow(void)
+{
+    g_assert_cmpint(num_st("18446744073709551616"), ==, ISL_NUM_OVERFLOW);
+    g_assert_cmpint(num_st("99999999999999999999"), ==, ISL_NUM_OVERFLOW);
+    g_assert_cmpint(num_st("0x10000000000000000"), ==, ISL_NUM_OVERFLOW);
+    g_assert_cmpint(num_st("0x1ffffffffffffffff"), ==, ISL_NUM_OVERFLOW);
+    g_assert_cmpuint(num_ok("18446744073709551610"), ==, G_MAXUINT64 - 5);
+}
+
+static void test_number_range_text(void)
+{
+    g_assert_cmpint(num_st("512~1024"), ==, ISL_NUM_RANGE);
+    g_assert_cmpint(num_st("~"), ==, ISL_NUM_RANGE);
+}
+
+static void test_range_parse(void)
+{
+    uint64_t lo = 1, hi = 1;
+    g_assert_true(isl_parse_range("512~1024", &lo, &hi));
+    g_assert_cmpuint(lo, ==, 512);
+    g_assert_cmpuint(hi, ==, 1024);
+    g_assert_true(isl_parse_range("0x10~0x20", &lo, &hi));
+    g_assert_cmpuint(lo, ==, 16);
+    g_assert_cmpuint(hi, ==, 32);
+    g_assert_true(isl_parse_range("5~5", &lo, &hi));
+    g_assert_false(isl_parse_range("1024~512", &lo, &hi));
+    g_assert_false(isl_parse_range("1~", &lo, &hi));
+    g_assert_false(isl_parse_range("~1", &lo, &hi));
+    g_assert_false(isl_parse_range("1~2~3", &lo, &hi));
+    g_assert_false(isl_parse_range("1024", &lo, &hi));
+    g_assert_false(isl_parse_range("a~b", &lo, &hi));
+}
+
+static isl_bin_status bin(const char *s, size_t *len)
+{
+    *len = 9999;
+    return isl_parse_binary(s, len);
+}
+
+static void test_binary_hex(void)
+{
+    size_t len;
+    g_assert_cmpint(bin("0x0102", &len), ==, ISL_BIN_OK);
+    g_assert_cmpuint(len, ==, 2);
+    g_assert_cmpint(bin("0X123", &len), ==, ISL_BIN_OK);    /* odd digits: ceil */
+    g_assert_cmpuint(len, ==, 2);
+    g_assert_cmpint(bin("0xabcdefABCDEF0123456789abcdef0123", &len), ==, ISL_BIN_OK);
+    g_assert_cmpuint(len, ==, 16);
+    g_assert_cmpint(bin("0x", &len), ==, ISL_BIN_EMPTY);
+    g_assert_cmpint(bin("0xZZ12", &len), ==, ISL_BIN_BAD_HEX);
+    g_assert_cmpint(bin("0x12 ", &len), ==, ISL_BIN_BAD_HEX);
+    g_assert_cmpint(bin("", &len), ==, ISL_BIN_EMPTY);
+    g_assert_cmpint(isl_parse_binary(NULL, &len), ==, ISL_BIN_EMPTY);
+}
+
+static void test_binary_base64(void)
+{
+    size_t len;
+    g_assert_cmpint(bin("0bAAAA", &len), ==, ISL_BIN_OK);
+    g_assert_cmpuint(len, ==, 3);
+    g_assert_cmpint(bin("0BAQID", &len), ==, ISL_BIN_OK);
+    g_assert_cmpuint(len, ==, 3);
+    g_assert_cmpint(bin("0bAAA=", &len), ==, ISL_BIN_OK);
+    g_assert_cmpuint(len, ==, 2);
+    g_assert_cmpint(bin("0bAA==", &len), ==, ISL_BIN_OK);
+    g_assert_cmpuint(len, ==, 1);
+    g_assert_cmpint(bin("0bAAA", &len), ==, ISL_BIN_OK);     /* padding optional */
+    g_assert_cmpuint(len, ==, 2);
+    g_assert_cmpint(bin("0b+/+/", &len), ==, ISL_BIN_OK);
+    g_assert_cmpuint(len, ==, 3);
+    g_assert_cmpint(bin("0b", &len), ==, ISL_BIN_EMPTY);
+    g_assert_cmpint(bin("0bA===", &len), ==, ISL_BIN_BAD_BASE64);  /* three pad chars */
+    g_assert_cmpint(bin("0bAA=A", &len), ==, ISL_BIN_BAD_BASE64);  /* data after padding */
+    g_assert_cmpint(bin("0bAA!A", &len), ==, ISL_BIN_BAD_BASE64);
+    g_assert_cmpint(bin("0bAA-_", &len), ==, ISL_BIN_BAD_BASE64);  /* base64url is not RFC 4648 §4 */
+}
+
+static void test_binary_base64_4k_plus_1(void)
+{
+    size_t len;
+    g_assert_cmpint(bin("0bA", &len), ==, ISL_BIN_BAD_BASE64);
+    g_assert_cmpint(bin("0bAAAAA", &len), ==, ISL_BIN_BAD_BASE64);
+    g_assert_cmpint(bin("0bAAAAA=", &len), ==, ISL_BIN_BAD_BASE64);
+    g_assert_cmpint(bin("0bAAAAAAAAA", &len), ==, ISL_BIN_BAD_BASE64);
+    g_assert_cmpint(bin("0bAAAAAA", &len), ==, ISL_BIN_OK);        /* 4k+2 */
+    g_assert_cmpuint(len, ==, 4);
+    g_assert_cmpint(bin("0bAAAAAAA", &len), ==, ISL_BIN_OK);       /* 4k+3 */
+    g_assert_cmpuint(len, ==, 5);
+    g_assert_cmpint(bin("0bAAAAAAAA", &len), ==, ISL_BIN_OK);      /* 4k */
+    g_assert_cmpuint(len, ==, 6);
+}
+
+static void test_binary_decimal(void)
+{
+    size_t len;
+    g_assert_cmpint(bin("12345", &len), ==, ISL_BIN_OK);
+    g_assert_cmpuint(len, ==, 8);
+    g_assert_cmpint(bin("18446744073709551616", &len), ==, ISL_BIN_NO_PREFIX);
+    g_assert_cmpint(bin("abc", &len), ==, ISL_BIN_NO_PREFIX);
+    g_assert_cmpint(bin("0c12", &len), ==, ISL_BIN_NO_PREFIX);
+}
+
+static void canon_is(const char *in, const char *want)
+{
+    char *c = isl_binary_canonical(in);
+    g_assert_cmpstr(c, ==, want);
+    g_free(c);
+}
+
+static void test_binary_canonical(void)
+{
+    canon_is("0xABcd", "abcd");
+    canon_is("0x123", "0123");
+    canon_is("0bAQID", "010203");
+    canon_is("0x010203", "010203");       /* hex and base64 of the same bytes compare equal */
+    canon_is("0b/w==", "ff");
+    canon_is("0bAQI=", "0102");
+    canon_is("0bAQI", "0102");
+    canon_is("42", "42");
+    canon_is("0xZZ", NULL);
+    canon_is("0bA", NULL);
+    canon_is("", NULL);
+}
+
+static void test_keyname_valid(void)
+{
+    char bad = 'x';
+    g_assert_cmpint(isl_check_key_name("MaxBurstLength", &bad), ==, ISL_KEYNAME_OK);
+    g_assert_cmpint(isl_check_key_name("iSCSIProtocolLevel", &bad), ==, ISL_KEYNAME_OK);
+    g_assert_cmpint(isl_check_key_name("X-com.example.foo_bar+1@x", &bad), ==, ISL_KEYNAME_OK);
+    g_assert_cmpint(isl_check_key_name("X#NodeArchitecture", &bad), ==, ISL_KEYNAME_OK);
+    g_assert_cmpint(isl_check_key_name("CHAP_A", NULL), ==, ISL_KEYNAME_OK);
+    g_assert_cmpint(bad, ==, 'x');
+}
+
+static void test_keyname_empty(void)
+{
+    g_assert_cmpint(isl_check_key_name("", NULL), ==, ISL_KEYNAME_EMPTY);
+}
+
+static void test_keyname_too_long(void)
+{
+    char k[80];
+    memset(k, 'K', sizeof k);
+    k[63] = '\0';
+    g_assert_cmpint(isl_check_key_name(k, NULL), ==, ISL_KEYNAME_OK);
+    k[63] = 'K';
+    k[64] = '\0';
+    g_assert_cmpint(isl_check_key_name(k, NULL), ==, ISL_KEYNAME_TOO_LONG);
+}
+
+static void test_keyname_bad_char(void)
+{
+    char bad = 0;
+    g_assert_cmpint(isl_check_key_name("Max Burst", &bad), ==, ISL_KEYNAME_BAD_CHAR);
+    g_assert_cmpint(bad, ==, ' ');
+    g_assert_cmpint(isl_check_key_name("A#B", &bad), ==, ISL_KEYNAME_BAD_CHAR);
+    g_assert_cmpint(bad, ==, '#');
+    g_assert_cmpint(isl_check_key_name("XY#", &bad), ==, ISL_KEYNAME_BAD_CHAR);
+    g_assert_cmpint(bad, ==, '#');
+    g_assert_cmpint(isl_check_key_name("X#A#", &bad), ==, ISL_KEYNAME_BAD_CHAR);   /* only the one after X */
+    g_assert_cmpint(bad, ==, '#');
+    g_assert_cmpint(isl_check_key_name("Key,2", &bad), ==, ISL_KEYNAME_BAD_CHAR);
+    g_assert_cmpint(bad, ==, ',');
+    g_assert_cmpint(isl_check_key_name("Ke\xc3\xbf", &bad), ==, ISL_KEYNAME_BAD_CHAR);
+    g_assert_cmpint((unsigned char)bad, ==, 0xc3);
+}
+
+static void test_text_value_chars(void)
+{
+    g_assert_cmpint(isl_text_value_bad_char("None, CRC32C", true), ==, ' ');
+    g_assert_cmpint(isl_text_value_bad_char("CRC32C,None", true), ==, 0);
+    g_assert_cmpint(isl_text_value_bad_char("CRC32C,None", false), ==, ',');
+    g_assert_cmpint(isl_text_value_bad_char("a=b", false), ==, '=');
+    g_assert_cmpint(isl_text_value_bad_char("iqn.2026-11.x:y/[z]@+_", false), ==, 0);
+    g_assert_cmpint(isl_text_value_bad_char("", false), ==, 0);
+    g_assert_cmpint(isl_text_value_bad_char("a\tb", true), ==, '\t');
+}
+
+static void test_name_iqn(void)
+{
+    g_assert_true(isl_name_valid("iqn.2026-11.com.example:disk1"));
+    g_assert_true(isl_name_valid("iqn.2026-11.com.example"));
+    g_assert_true(isl_name_valid("iqn.1992-01.com.example:storage.tape1.sys1.xyz"));
+    g_assert_false(isl_name_valid("iqn.2026-1.com.example"));
+    g_assert_false(isl_name_valid("iqn.2026-11"));
+    g_assert_false(isl_name_valid("iqn.2026-11."));
+    g_assert_false(isl_name_valid("iqn.2026-11.:disk"));
+    g_assert_false(isl_name_valid("iqn.20a6-11.com.example"));
+    g_assert_false(isl_name_valid("iqn.2026_11.com.example"));
+    g_assert_false(isl_name_valid("iqn.2026-11.Com.Example"));     /* upper case */
+    g_assert_false(isl_name_valid("iqn.2026-11.com.example:my disk"));
+    g_assert_false(isl_name_valid("IQN.2026-11.com.example"));
+    g_assert_false(isl_name_valid("iqn.20"));
+}
+
+static void test_name_eui(void)
+{
+    g_assert_true(isl_name_valid("eui.0123456789ABCDEF"));
+    g_assert_true(isl_name_valid("eui.0123456789abcdef"));
+    g_assert_false(isl_name_valid("eui.0123456789ABCDE"));
+    g_assert_false(isl_name_valid("eui.0123456789ABCDEF0"));
+    g_assert_false(isl_name_valid("eui.0123456789ABCDEG"));
+    g_assert_false(isl_name_valid("eui."));
+}
+
+static void test_name_naa(void)
+{
+    g_assert_true(isl_name_valid("naa.52004567BA64678D"));
+    g_assert_true(isl_name_valid("naa.62004567BA64678D0123456789ABCDEF"));
+    g_assert_false(isl_name_valid("naa.62004567BA64678D01234567"));    /* 24 digits */
+    g_assert_false(isl_name_valid("naa.52004567BA64678X"));
+}
+
+static void test_name_other(void)
+{
+    char name[260];
+    g_assert_false(isl_name_valid("myhost"));
+    g_assert_false(isl_name_valid(""));
+    g_assert_false(isl_name_valid("iqn"));
+    /* 223 bytes is the limit */
+    strcpy(name, "iqn.2026-11.com.example:");
+    memset(name + strlen(name), 'a', 223 - strlen(name));
+    name[223] = '\0';
+    g_assert_true(isl_name_valid(name));
+    strcat(name, "a");
+    g_assert_false(isl_name_valid(name));
+}
+
+static void test_reserved_constants(void)
+{
+    g_assert_true(isl_is_reserved_constant("Reject"));
+    g_assert_true(isl_is_reserved_constant("Irrelevant"));
+    g_assert_true(isl_is_reserved_constant("NotUnderstood"));
+    g_assert_false(isl_is_reserved_constant("None"));
+    g_assert_false(isl_is_reserved_constant("reject"));
+    g_assert_false(isl_is_reserved_constant("Reject,None"));
+}
+
+static void test_list_membership(void)
+{
+    g_assert_cmpint(isl_list_index("CRC32C,None", "CRC32C"), ==, 0);
+    g_assert_cmpint(isl_list_index("CRC32C,None", "None"), ==, 1);
+    g_assert_cmpint(isl_list_index("CRC32C,None", "CRC"), ==, -1);     /* no prefix match */
+    g_assert_cmpint(isl_list_index("CRC32C,None", "None,"), ==, -1);
+    g_assert_cmpint(isl_list_index("None", "None"), ==, 0);
+    g_assert_cmpint(isl_list_index("5,6,7", "7"), ==, 2);
+    g_assert_cmpint(isl_list_index("55,6", "5"), ==, -1);
+    g_assert_cmpint(isl_list_index("KRB5,SRP,CHAP,None", "CHAP"), ==, 2);
+    g_assert_true(isl_list_contains("KRB5,SRP,CHAP,None", "None"));
+    g_assert_false(isl_list_contains("KRB5,SRP,CHAP,None", "none"));
+    g_assert_false(isl_list_contains("", "None"));
+}
+
+static void addr_ok(const char *v, const char *host, unsigned port, int tpgt)
+{
+    char *h = NULL;
+    unsigned p = 0;
+    int t = 0;
+    g_assert_true(isl_parse_address(v, &h, &p, &t));
+    g_assert_cmpstr(h, ==, host);
+    g_assert_cmpuint(p, ==, port);
+    g_assert_cmpint(t, ==, tpgt);
+    g_free(h);
+}
+
+static void addr_bad(const char *v)
+{
+    char *h = (char *)"x";
+    unsigned p;
+    int t;
+    g_assert_false(isl_parse_address(v, &h, &p, &t));
+    g_assert_null(h);
+}
+
+static void test_address_ipv4(void)
+{
+    addr_ok("10.0.0.1", "10.0.0.1", 3260, -1);
+    addr_ok("10.0.0.1:3261", "10.0.0.1", 3261, -1);
+    addr_ok("10.0.0.1:3260,1", "10.0.0.1", 3260, 1);
+    addr_ok("10.0.0.1,5", "10.0.0.1", 3260, 5);
+    addr_ok("target.example.com:860,65535", "target.example.com", 860, 65535);
+    addr_ok("10.0.0.1:0x0cbc,0", "10.0.0.1", 3260, 0);
+}
+
+static void test_address_ipv6(void)
+{
+    addr_ok("[fe80::1]:3260,1", "fe80::1", 3260, 1);
+    addr_ok("[::1]", "::1", 3260, -1);
+    addr_ok("[2001:db8::5]:3261", "2001:db8::5", 3261, -1);
+    addr_ok("[2001:db8::5],7", "2001:db8::5", 3260, 7);
+    addr_bad("[::1");
+    addr_bad("[]:3260");
+    addr_bad("[::1]x");
+    addr_bad("[::1]:");
+}
+
+static void test_address_bad(void)
+{
+    addr_bad("");
+    addr_bad(":3260");
+    addr_bad(",1");
+    addr_bad("h:");
+    addr_bad("h:70000");
+    addr_bad("h:3260,70000");
+    addr_bad("h:3260,x");
+    addr_bad("h:3260,");
+    addr_bad("h,1,2");
+    addr_bad("h:3260:1");
+    addr_bad("h:-1");
+}
+
+/* ---- keys.c ------------------------------------------------------------- */
+
+static void test_keys_lookup_case(void)
+{
+    const isl_key_def *d = isl_key_lookup("MaxBurstLength");
+    g_assert_nonnull(d);
+    g_assert_cmpstr(d->name, ==, "MaxBurstLength");
+    g_assert_cmpint(d->kind, ==, ISL_KIND_NUM_MIN);
+    g_assert_null(isl_key_lookup("maxburstlength"));
+    g_assert_true(isl_key_lookup_nocase("maxburstlength") == d);
+    g_assert_true(isl_key_lookup_nocase("MAXBURSTLENGTH") == d);
+    g_assert_null(isl_key_lookup("MaxBurst"));
+    g_assert_null(isl_key_lookup_nocase("FooBar"));
+    g_assert_null(isl_key_lookup(""));
+}
+
+static void test_keys_table(void)
+{
+    unsigned n = isl_key_count();
+    GHashTable *names = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTable *fields = g_hash_table_new(g_str_hash, g_str_equal);
+
+    g_assert_cmpuint(n, ==, 45);   /* 16 security, 25 operational/declarative, 4 markers */
+    g_assert_null(isl_key_at(n));
+    for (unsigned i = 0; i < n; i++) {
+        const isl_key_def *d = isl_key_at(i);
+        g_assert_nonnull(d);
+        g_assert_cmpuint(isl_key_index(d), ==, i);
+        g_assert_true(isl_key_lookup(d->name) == d);
+        g_assert_cmpint(isl_check_key_name(d->name, NULL), ==, ISL_KEYNAME_OK);
+        g_assert_false(g_hash_table_contains(names, d->name));
+        g_assert_false(g_hash_table_contains(fields, d->field));
+        g_hash_table_add(names, (gpointer)d->name);
+        g_hash_table_add(fields, (gpointer)d->field);
+        for (const char *p = d->field; *p; p++)
+            g_assert_true(g_ascii_islower(*p) || g_ascii_isdigit(*p) || *p == '_');
+        g_assert_true(d->senders != 0 && (d->senders & ~ISL_BY_IT) == 0);
+        g_assert_true(d->stages != 0);
+        g_assert_cmpuint(d->max_len, >, 0);
+        g_assert_nonnull(d->desc);
+        g_assert_cmpstr(isl_kind_name(d->kind), !=, "?");
+        if (d->vtype == ISL_VT_NUMBER || d->vtype == ISL_VT_RANGE)
+            g_assert_cmpuint(d->min, <=, d->max);
+        if (d->def && d->vtype == ISL_VT_NUMBER) {
+            uint64_t x;
+            g_assert_cmpint(isl_parse_number(d->def, &x), ==, ISL_NUM_OK);
+            g_assert_cmpuint(x, >=, d->min);
+            g_assert_cmpuint(x, <=, d->max);
+        }
+        if (d->def && d->vtype == ISL_VT_BOOL)
+            g_assert_true(!strcmp(d->def, "Yes") || !strcmp(d->def, "No"));
+        if (d->def && d->values) {
+            bool found = false;
+            for (const char *const *v = d->values; *v; v++)
+                found |= !strcmp(*v, d->def);
+            g_assert_true(found);
+        }
+        /* Negotiated kinds need an answer; only they can be boolean/list typed. */
+        if (d->kind == ISL_KIND_BOOL_AND || d->kind == ISL_KIND_BOOL_OR)
+            g_assert_cmpint(d->vtype, ==, ISL_VT_BOOL);
+        if (d->kind == ISL_KIND_NUM_MIN || d->kind == ISL_KIND_NUM_MAX)
+            g_assert_cmpint(d->vtype, ==, ISL_VT_NUMBER);
+    }
+    g_hash_table_destroy(names);
+    g_hash_table_destroy(fields);
+}
+
+/* The RFC 7143 §13 facts the negotiation rules rely on. */
+static void test_keys_rfc_facts(void)
+{
+    static const struct { const char *name; isl_kind kind; isl_use use; uint64_t min, max; const char *def; } f[] = {
+        { "MaxConnections", ISL_KIND_NUM_MIN, ISL_USE_LO, 1, 65535, "1" },
+        { "InitialR2T", ISL_KIND_BOOL_OR, ISL_USE_LO, 0, 0, "Yes" },
+        { "ImmediateData", ISL_KIND_BOOL_AND, ISL_USE_LO, 0, 0, "Yes" },
+        { "MaxRecvDataSegmentLength", ISL_KIND_DECL, ISL_USE_ALL, 512, 16777215, "8192" },
+        { "MaxBurstLength", ISL_KIND_NUM_MIN, ISL_USE_LO, 512, 16777215, "262144" },
+        { "FirstBurstLength", ISL_KIND_NUM_MIN, ISL_USE_LO, 512, 16777215, "65536" },
+        { "DefaultTime2Wait", ISL_KIND_NUM_MAX, ISL_USE_LO, 0, 3600, "2" },
+        { "DefaultTime2Retain", ISL_KIND_NUM_MIN, ISL_USE_LO, 0, 3600, "20" },
+        { "MaxOutstandingR2T", ISL_KIND_NUM_MIN, ISL_USE_LO, 1, 65535, "1" },
+        { "DataPDUInOrder", ISL_KIND_BOOL_OR, ISL_USE_LO, 0, 0, "Yes" },
+        { "DataSequenceInOrder", ISL_KIND_BOOL_OR, ISL_USE_LO, 0, 0, "Yes" },
+        { "ErrorRecoveryLevel", ISL_KIND_NUM_MIN, ISL_USE_LO, 0, 2, "0" },
+        { "HeaderDigest", ISL_KIND_LIST, ISL_USE_IO, 0, 0, "None" },
+        { "DataDigest", ISL_KIND_LIST, ISL_USE_IO, 0, 0, "None" },
+        { "AuthMethod", ISL_KIND_LIST, ISL_USE_IO, 0, 0, NULL },
+        { "TargetPortalGroupTag", ISL_KIND_DECL, ISL_USE_IO, 0, 65535, NULL },
+        { "SessionType", ISL_KIND_DECL, ISL_USE_LO, 0, 0, "Normal" },
+        { "SendTargets", ISL_KIND_SPECIAL, ISL_USE_FFPO, 0, 0, NULL },
+        { "IFMarkInt", ISL_KIND_RANGE, ISL_USE_IO, 1, 65535, "2048" },
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(f); i++) {
+        const isl_key_def *d = isl_key_lookup(f[i].name);
+        g_assert_nonnull(d);
+        g_assert_cmpint(d->kind, ==, f[i].kind);
+        g_assert_cmpint(d->use, ==, f[i].use);
+        g_assert_cmpuint(d->min, ==, f[i].min);
+        g_assert_cmpuint(d->max, ==, f[i].max);
+        g_assert_cmpstr(d->def, ==, f[i].def);
+    }
+    g_assert_true(isl_key_lookup("MaxRecvDataSegmentLength")->flags & ISL_KF_DIRECTIONAL);
+    g_assert_true(isl_key_lookup("TargetAddress")->flags & ISL_KF_MAY_REPEAT);
+    g_assert_true(isl_key_lookup("TaskReporting")->flags & ISL_KF_RFC7144);
+    g_assert_true(isl_key_lookup("iSCSIProtocolLevel")->flags & ISL_KF_RFC7144);
+    g_assert_true(isl_key_lookup("OFMarker")->flags & ISL_KF_OBSOLETE);
+    g_assert_cmpuint(isl_key_lookup("InitiatorName")->senders, ==, ISL_BY_I);
+    g_assert_cmpuint(isl_key_lookup("TargetAlias")->senders, ==, ISL_BY_T);
+    g_assert_cmpuint(isl_key_lookup("InitiatorName")->max_len, ==, 223);
+    g_assert_cmpuint(isl_key_lookup("CHAP_C")->max_len, ==, 1024);
+    g_assert_cmpuint(isl_key_lookup("KRB_AP_REQ")->max_len, ==, 65536);
+    g_assert_cmpuint(isl_key_lookup("CHAP_A")->stages, ==, ISL_STG_SEC);
+    g_assert_cmpuint(isl_key_lookup("MaxBurstLength")->stages, ==, ISL_STG_OP);
+}
+
+static void test_keys_extension(void)
+{
+    g_assert_true(isl_key_is_extension("X-com.example.Foo"));
+    g_assert_true(isl_key_is_extension("X#NodeArchitecture"));
+    g_assert_false(isl_key_is_extension("Xfoo"));
+    g_assert_false(isl_key_is_extension("x-com.example.foo"));
+    g_assert_false(isl_key_is_extension("X"));
+    g_assert_false(isl_key_is_extension(""));
+}
+
+static void test_checks_catalogue(void)
+{
+    GHashTable *ab = g_hash_table_new(g_str_hash, g_str_equal);
+    for (int c = 0; c < ISL_CHK_COUNT; c++) {
+        const isl_check_info *i = isl_check_get((isl_check)c);
+        g_assert_nonnull(i);
+        g_assert_nonnull(strchr(i->abbrev, '.'));
+        g_assert_false(g_hash_table_contains(ab, i->abbrev));
+        g_hash_table_add(ab, (gpointer)i->abbrev);
+        g_assert_cmpuint(strlen(i->summary), >, 0);
+        g_assert_cmpuint(strlen(i->example), >, 0);
+    }
+    g_assert_null(isl_check_get(ISL_CHK_COUNT));
+    g_assert_cmpstr(isl_check_get(ISL_CHK_NEG_BOOL_AND)->abbrev, ==, "neg.bool_and");
+    g_hash_table_destroy(ab);
+}
+
+static void test_checks_findings(void)
+{
+    isl_findings f = { 0 };
+    isl_report(&f, ISL_CHK_NEG_BOOL_AND, "a %d", 1);
+    isl_report(&f, ISL_CHK_NEG_BOOL_OR, "b");
+    isl_report(&f, ISL_CHK_NEG_BOOL_AND, "c");
+    isl_report(NULL, ISL_CHK_NEG_BOOL_AND, "ignored");
+    g_assert_cmpuint(f.count, ==, 3);
+    g_assert_cmpuint(isl_findings_count(&f, ISL_CHK_NEG_BOOL_AND), ==, 2);
+    g_assert_cmpuint(isl_findings_count(&f, ISL_CHK_NEG_BOOL_OR), ==, 1);
+    g_assert_cmpuint(isl_findings_count(&f, ISL_CHK_NEG_OUT_OF_RANGE), ==, 0);
+    g_assert_cmpstr(f.head->msg, ==, "a 1");
+    g_assert_cmpstr(f.tail->msg, ==, "c");
+    isl_findings_clear(&f);
+    g_assert_cmpuint(f.count, ==, 0);
+    g_assert_null(f.head);
+    g_assert_null(f.tail);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/values/number/decimal", test_number_decimal);
+    g_test_add_func("/values/number/hex", test_number_hex);
+    g_test_add_func("/values/number/overflow", test_number_overflow);
+    g_test_add_func("/values/number/range_text", test_number_range_text);
+    g_test_add_func("/values/range/parse", test_range_parse);
+    g_test_add_func("/values/binary/hex", test_binary_hex);
+    g_test_add_func("/values/binary/base64", test_binary_base64);
+    g_test_add_func("/values/binary/base64_4k_plus_1", test_binary_base64_4k_plus_1);
+    g_test_add_func("/values/binary/decimal", test_binary_decimal);
+    g_test_add_func("/values/binary/canonical", test_binary_canonical);
+    g_test_add_func("/values/keyname/valid", test_keyname_valid);
+    g_test_add_func("/values/keyname/empty", test_keyname_empty);
+    g_test_add_func("/values/keyname/too_long", test_keyname_too_long);
+    g_test_add_func("/values/keyname/bad_char", test_keyname_bad_char);
+    g_test_add_func("/values/text_value/chars", test_text_value_chars);
+    g_test_add_func("/values/name/iqn", test_name_iqn);
+    g_test_add_func("/values/name/eui", test_name_eui);
+    g_test_add_func("/values/name/naa", test_name_naa);
+    g_test_add_func("/values/name/other", test_name_other);
+    g_test_add_func("/values/reserved_constants", test_reserved_constants);
+    g_test_add_func("/values/list/membership", test_list_membership);
+    g_test_add_func("/values/address/ipv4", test_address_ipv4);
+    g_test_add_func("/values/address/ipv6", test_address_ipv6);
+    g_test_add_func("/values/address/bad", test_address_bad);
+    g_test_add_func("/keys/lookup/case_sensitive", test_keys_lookup_case);
+    g_test_add_func("/keys/table/consistent", test_keys_table);
+    g_test_add_func("/keys/table/rfc_facts", test_keys_rfc_facts);
+    g_test_add_func("/keys/extension", test_keys_extension);
+    g_test_add_func("/checks/catalogue", test_checks_catalogue);
+    g_test_add_func("/checks/findings", test_checks_findings);
+    return g_test_run();
+}
