@@ -15,6 +15,7 @@
 #include "core/keys.h"
 
 static int proto_iscsi_login = -1;
+static int proto_iscsi = -1;
 static int tap_iscsi_login = -1;
 static dissector_handle_t iscsi_login_handle;
 static dissector_handle_t iscsi_handle;
@@ -53,6 +54,7 @@ static int hf_param_mrdsl_t = -1;
 static int hf_disc_count = -1;
 static int hf_disc_target = -1;
 static int hf_disc_address = -1;
+static int hf_text_param = -1;
 static int hf_logout_reason = -1;
 static int hf_logout_response = -1;
 static int hf_logout_t2w = -1;
@@ -114,6 +116,17 @@ static void analyse_frame(packet_info *pinfo, proto_tree *tree)
 
     if (!items || !items->len)
         return;
+    /* Frames of pure SCSI data traffic: one opcode byte per PDU, nothing more. */
+    {
+        bool wanted = false;
+        for (guint i = 0; i < items->len && !wanted; i++) {
+            field_info *fi = g_ptr_array_index(items, i);
+            wanted = fi->ds_tvb && fi->start >= 0 && tvb_captured_length_remaining(fi->ds_tvb, fi->start) >= 48
+                     && isl_opcode_wanted(isl_tvb_get_u8(fi->ds_tvb, fi->start));
+        }
+        if (!wanted)
+            return;
+    }
     stream = first_uint(tree, hf_tcp_stream, &have_stream);
     if (!have_stream)
         return;
@@ -294,14 +307,32 @@ static void render_login(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, c
         render_params(lt, tvb, pool, l);
 }
 
-static void render_text(proto_tree *t, tvbuff_t *tvb, const isl_pdu *r)
+static void render_text(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const isl_pdu *r)
 {
     const isl_textx *x = r->textx;
     proto_item *di;
     proto_tree *dt;
 
-    if (!x->sendtargets)
+    if (!x->sendtargets) {
+        if (x->nego) {
+            proto_item *ni;
+            proto_tree *nt = proto_tree_add_subtree(t, tvb, 0, 0, ett_params, &ni, "Negotiated in this Text sequence");
+            gen(ni);
+            for (unsigned i = 0; i < isl_nego_count(x->nego); i++) {
+                const isl_kst *k = isl_nego_at(x->nego, i);
+                wmem_strbuf_t *b = wmem_strbuf_new(pinfo->pool, "");
+                wmem_strbuf_append_printf(b, "%s=%s", k->name, k->result ? k->result :
+                                          k->value[ISL_SIDE_I] ? k->value[ISL_SIDE_I] : k->value[ISL_SIDE_T]);
+                for (int sd = 0; sd < 2; sd++)
+                    if (k->value[sd])
+                        wmem_strbuf_append_printf(b, "%s%s sent %s in frame %u", sd == 0 || !k->value[0] ? " (" : "; ",
+                                                  isl_side_name((isl_side)sd), k->value[sd], k->frame[sd]);
+                wmem_strbuf_append(b, ")");
+                gen(proto_tree_add_string(nt, hf_text_param, tvb, 0, 0, wmem_strbuf_get_str(b)));
+            }
+        }
         return;
+    }
     dt = proto_tree_add_subtree_format(t, tvb, 0, 0, ett_disc, &di, "SendTargets=%s: %u targets", x->st_value, x->targets->len);
     gen(di);
     gen(proto_tree_add_uint(dt, hf_disc_count, tvb, 0, 0, x->targets->len));
@@ -364,7 +395,7 @@ static void render_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     if (r->login_final && r->login)
         render_login(t, tvb, pinfo->pool, r);
     if (r->text_final && r->textx)
-        render_text(t, tvb, r);
+        render_text(t, tvb, pinfo, r);
     if (r->logout)
         render_logout(t, tvb, r);
     for (const isl_finding *f = r->findings.head; f; f = f->next)
@@ -438,11 +469,22 @@ static gboolean dissect_text_continuation_heur(tvbuff_t *tvb, packet_info *pinfo
     return TRUE;
 }
 
+/* Runs for every frame of the capture: compare protocol ids, no strings. */
+static bool frame_has_iscsi(packet_info *pinfo)
+{
+    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f)) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
+        if (id == proto_iscsi || id == proto_iscsi_login)
+            return true;
+    }
+    return false;
+}
+
 static int dissect_iscsi_login(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     frame_result *fr;
 
-    if (!proto_is_frame_protocol(pinfo->layers, "iscsi"))
+    if (!frame_has_iscsi(pinfo))
         return 0;
     if (!PINFO_FD_VISITED(pinfo) && analyzer)
         analyse_frame(pinfo, tree);
@@ -560,6 +602,7 @@ void proto_register_iscsi_login(void)
         { &hf_disc_count, { "Targets discovered", "iscsi_login.discovery.count", FT_UINT32, BASE_DEC, NULL, 0, NULL, HFILL } },
         { &hf_disc_target, { "Target", "iscsi_login.discovery.target", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
         { &hf_disc_address, { "Address", "iscsi_login.discovery.address", FT_STRING, BASE_NONE, NULL, 0, "host:port,portal group tag", HFILL } },
+        { &hf_text_param, { "Text negotiation", "iscsi_login.text.param", FT_STRING, BASE_NONE, NULL, 0, "A key negotiated in a full feature phase Text sequence: result, who sent what, where", HFILL } },
         { &hf_logout_reason, { "Reason", "iscsi_login.logout.reason", FT_UINT8, BASE_DEC, VALS(logout_reason_vals), 0, NULL, HFILL } },
         { &hf_logout_response, { "Response", "iscsi_login.logout.response", FT_UINT8, BASE_DEC, VALS(logout_response_vals), 0, NULL, HFILL } },
         { &hf_logout_t2w, { "Time2Wait", "iscsi_login.logout.time2wait", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL } },
@@ -586,6 +629,7 @@ void proto_register_iscsi_login(void)
 void proto_reg_handoff_iscsi_login(void)
 {
     hf_iscsi = proto_get_id_by_filter_name("iscsi");
+    proto_iscsi = hf_iscsi;
     hf_tcp_stream = proto_registrar_get_id_byname("tcp.stream");
     hf_tcp_completeness = proto_registrar_get_id_byname("tcp.completeness");
     iscsi_handle = find_dissector("iscsi");
