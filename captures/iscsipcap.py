@@ -46,6 +46,7 @@ class Pcap:
         self.now_us = int(start_s) * 1_000_000
         self.default_gap_us = default_gap_us
         self.frames = []        # list of (ts_us, frame bytes, info dict)
+        self.caplens = {}       # frame number -> captured length (snap length)
 
     def advance(self, us):
         self.now_us += int(us)
@@ -55,13 +56,20 @@ class Pcap:
         self.frames.append((self.now_us, bytes(frame), info or {}))
         return len(self.frames)         # 1-based frame number, as tshark shows
 
+    def truncate(self, number, caplen):
+        """Store only the first caplen bytes of frame `number` (1-based), as a
+        capture with a small snap length would; the original length is kept
+        in the record header."""
+        self.caplens[number] = caplen
+
     def to_bytes(self, snaplen=262144):
         out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen,
                            LINKTYPE_ETHERNET)]
-        for ts, frame, _ in self.frames:
+        for n, (ts, frame, _) in enumerate(self.frames, 1):
+            incl = min(len(frame), self.caplens.get(n, len(frame)))
             out.append(struct.pack("<IIII", ts // 1_000_000, ts % 1_000_000,
-                                   len(frame), len(frame)))
-            out.append(frame)
+                                   incl, len(frame)))
+            out.append(frame[:incl])
         return b"".join(out)
 
     def write(self, path):
@@ -1136,6 +1144,10 @@ def _describe(p):
         d["text"] = [t.decode("utf-8", "replace") for t in p.data.split(b"\0")]
     if p.opcode in (OP_TEXT_REQ, OP_TEXT_RSP, OP_NOP_OUT, OP_NOP_IN):
         d["ttt"] = p.get(20, "I")
+    d["byte0"] = p.bhs[0]
+    d["dsl"] = len(p.data) if p.dsl is None else p.dsl
+    if p.opcode == OP_REJECT and p.data:
+        d["rejected_opcode"] = p.data[0] & 0x3F
     return d
 
 

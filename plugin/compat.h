@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
- * The one place for differences between Wireshark 4.0, 4.4 and 4.6. */
+ * The one place for differences between Wireshark 4.0, 4.4 and 4.6.
+ *
+ * Built and tested (packaging/matrix) against 4.0.17 (Debian 12), 4.4.19
+ * (Debian 13) and 4.6.9 (Debian sid); 4.2 thresholds are inferred, not tested. */
 #ifndef ISCSI_LOGIN_COMPAT_H
 #define ISCSI_LOGIN_COMPAT_H
 
@@ -8,6 +11,14 @@
 
 #define ISL_WS_AT_LEAST(maj, min) \
     (WIRESHARK_VERSION_MAJOR > (maj) || (WIRESHARK_VERSION_MAJOR == (maj) && WIRESHARK_VERSION_MINOR >= (min)))
+
+/* value_string and friends moved from epan/ to wsutil/ in 4.6 (epan/value_string.h
+ * is gone there). Include compat.h instead of either header. */
+#if ISL_WS_AT_LEAST(4, 6)
+#include <wsutil/value_string.h>
+#else
+#include <epan/value_string.h>
+#endif
 
 /* field_info.value became a pointer to an opaque fvalue_t after 4.0. */
 #if ISL_WS_AT_LEAST(4, 2)
@@ -23,13 +34,37 @@
 #define isl_tvb_get_u8 tvb_get_guint8
 #endif
 
-/* stat_tap_table_ui's init callback returns bool from 4.6 on. */
-#if ISL_WS_AT_LEAST(4, 6)
-#define ISL_STAT_INIT_RET bool
-#define ISL_STAT_INIT_OK return true
+/* Return type of a heuristic dissector (heur_dissector_t): gboolean in 4.0,
+ * bool from 4.2 (inferred; verified on 4.4 and 4.6). A gboolean function is an
+ * incompatible pointer type (an error with GCC 14) for heur_dissector_add there. */
+#if ISL_WS_AT_LEAST(4, 2)
+typedef bool isl_heur_ret;
 #else
+typedef gboolean isl_heur_ret;
+#endif
+
+/* stat_tap_table_ui.stat_tap_init_cb (register_stat_tap_table_ui) returns void
+ * in every version, 4.0 to 4.6. */
 #define ISL_STAT_INIT_RET void
 #define ISL_STAT_INIT_OK return
+
+/* The stat_tap_init_cb typedef (stat_tap_ui.tap_init_cb, for register_stat_tap_ui)
+ * returns bool from 4.6 on (false: the tap could not be set up). */
+#if ISL_WS_AT_LEAST(4, 6)
+#define ISL_STAT_TAP_INIT_RET bool
+#define ISL_STAT_TAP_INIT_OK return true
+#else
+#define ISL_STAT_TAP_INIT_RET void
+#define ISL_STAT_TAP_INIT_OK return
 #endif
+
+/* Not shims, but differences to know about (no code needed):
+ * - wmem_packet_scope() is removed in 4.6: use pinfo->pool (done everywhere).
+ * - EI_INIT is {-1,-1} up to 4.4 and {0,0} in 4.6: always initialise
+ *   expert_field with EI_INIT, never with literal numbers.
+ * - plugin_describe() and <wsutil/plugins.h> exist from 4.4 on (plugin.c uses
+ *   __has_include and WS_PLUGIN_DESC_DISSECTOR).
+ * - The CMake package config moved from <libdir>/wireshark/cmake (4.0) to
+ *   <libdir>/cmake/wireshark (4.4+); find_package(Wireshark CONFIG) finds both. */
 
 #endif

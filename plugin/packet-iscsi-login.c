@@ -409,7 +409,7 @@ static void render_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
  * (F=0, C=0, TTT set: tgt's long SendTargets) never reach a post-dissector.
  * Claim them here, analyse them ourselves, and hand the rest of the segment
  * back to the iSCSI dissector. */
-static gboolean dissect_text_continuation_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+static isl_heur_ret dissect_text_continuation_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     guint len = tvb_captured_length(tvb);
     guint8 op, b0;

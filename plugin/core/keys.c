@@ -120,7 +120,7 @@ static const isl_key_def key_table[] = {
 
 const isl_key_def *isl_key_lookup(const char *name)
 {
-    /* Linear: 46 rows, called once per key=value pair of login/text PDUs only. */
+    /* Linear: 45 rows, called once per key=value pair of login/text PDUs only. */
     for (unsigned i = 0; i < N_KEYS; i++)
         if (strcmp(key_table[i].name, name) == 0)
             return &key_table[i];

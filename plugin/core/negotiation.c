@@ -24,6 +24,8 @@ struct isl_nego {
     isl_nego_shared *shared;
     GPtrArray *keys;            /* isl_kst* in order of first appearance */
     bool capped;
+    uint32_t text_bytes[2][3];  /* key=value bytes per sender and stage (security, operational, Text) */
+    bool text_over[2][3];       /* fmt.text_over_8192 reported */
     isl_auth auth;
 };
 
@@ -112,7 +114,10 @@ static bool value_ok_for_def(const isl_key_def *d, const char *key, const char *
     switch (d->vtype) {
     case ISL_VT_NUMBER: {
         uint64_t x;
-        isl_num_status st = isl_parse_number(v, &x);
+        isl_num_status st;
+        if (d->flags & ISL_KF_CHAP)
+            return true;   /* CHAP_I: chap_key() reports chap.i_range */
+        st = isl_parse_number(v, &x);
         if (st == ISL_NUM_RANGE) {
             isl_report(out, ISL_CHK_NEG_RANGE_MISUSE, "%s=%s: a range (a~b) is only allowed for the obsolete marker interval keys", key, v);
             return false;
@@ -239,6 +244,8 @@ static bool kind_negotiated(const isl_kst *k)
 }
 
 /* An answer was received for k: check it against the offer, set the result. */
+static bool stage_allowed(const isl_key_def *d, isl_stage st);
+
 static void settle(isl_nego *n, isl_kst *k, isl_side ans, uint32_t frame, isl_findings *out)
 {
     isl_side off = ISL_OTHER(ans);
@@ -255,6 +262,11 @@ static void settle(isl_nego *n, isl_kst *k, isl_side ans, uint32_t frame, isl_fi
             admissible = num_of(o, &xo) && xo >= d->min && xo <= d->max;
         else if (d && (d->kind == ISL_KIND_BOOL_AND || d->kind == ISL_KIND_BOOL_OR) && !(d->flags & ISL_KF_OBSOLETE))
             admissible = !strcmp(o, "Yes") || !strcmp(o, "No");
+        if (d && n->login && !n->leading && d->use == ISL_USE_LO)
+            admissible = false;   /* leading-only key offered on an added connection */
+        if (d && (!stage_allowed(d, (isl_stage)k->stage[off]) ||
+                  (k->stage[off] == ISL_STAGE_FFP && (d->use == ISL_USE_LO || d->use == ISL_USE_IO))))
+            admissible = false;   /* offered in a stage where the key is not allowed */
         if (admissible)
             isl_report(out, ISL_CHK_NEG_REJECT_ADMISSIBLE, "%s answered %s=Reject to the admissible offer %s (frame %u)",
                        isl_side_name(ans), k->name, o, k->frame[off]);
@@ -312,9 +324,6 @@ static void settle(isl_nego *n, isl_kst *k, isl_side ans, uint32_t frame, isl_fi
         if (idx < 0) {
             isl_report(out, ISL_CHK_NEG_LIST_ANSWER_NOT_OFFERED, "%s answered %s=%s, not in the %s's offer (%s, frame %u)",
                        isl_side_name(ans), k->name, a, side_lc(off), o, k->frame[off]);
-            if (d->flags & ISL_KF_CHAP)
-                isl_report(out, ISL_CHK_CHAP_A_ANSWER, "Target chose CHAP_A=%s, not in the initiator's list (%s, frame %u)",
-                           a, o, k->frame[off]);
             return;
         }
         if (idx > 0)
@@ -394,6 +403,21 @@ static void chap_key(isl_nego *n, isl_side side, uint32_t frame, const char *key
                 isl_report(out, ISL_CHK_CHAP_NO_MD5_OFFERED, "CHAP_A=%s offered without 5 (MD5), which initiators must offer", v);
         } else {
             au->chap_a_answer = v;
+            /* CHAP_A is not settled by settle() (kind_negotiated excludes CHAP keys):
+             * check the target's choice against the initiator's list here. */
+            if (au->chap_a_offer && !isl_is_reserved_constant(v)) {
+                if (strchr(v, ',')) {
+                    isl_report(out, ISL_CHK_NEG_LIST_ANSWER_MULTI, "Target answered CHAP_A=%s: an answer must hold exactly one value (offer: %s, frame %u)",
+                               v, au->chap_a_offer, au->chap_a_offer_frame);
+                    isl_report(out, ISL_CHK_CHAP_A_ANSWER, "Target answered CHAP_A=%s: one algorithm must be chosen from the initiator's list (%s, frame %u)",
+                               v, au->chap_a_offer, au->chap_a_offer_frame);
+                } else if (!isl_list_contains(au->chap_a_offer, v)) {
+                    isl_report(out, ISL_CHK_NEG_LIST_ANSWER_NOT_OFFERED, "Target answered CHAP_A=%s, not in the initiator's offer (%s, frame %u)",
+                               v, au->chap_a_offer, au->chap_a_offer_frame);
+                    isl_report(out, ISL_CHK_CHAP_A_ANSWER, "Target chose CHAP_A=%s, not in the initiator's list (%s, frame %u)",
+                               v, au->chap_a_offer, au->chap_a_offer_frame);
+                }
+            }
         }
     } else if (!strcmp(key, "CHAP_I")) {
         uint64_t x;
@@ -425,7 +449,9 @@ static void chap_key(isl_nego *n, isl_side side, uint32_t frame, const char *key
         }
         if (canon && n->shared && n->shared->chap_challenges) {
             gpointer prev;
-            if (g_hash_table_lookup_extended(n->shared->chap_challenges, canon, NULL, &prev) && GPOINTER_TO_UINT(prev) != frame) {
+            /* The initiator echoing this login's target challenge is chap.reflection, not reuse. */
+            if (g_hash_table_lookup_extended(n->shared->chap_challenges, canon, NULL, &prev) && GPOINTER_TO_UINT(prev) != frame
+                && !(side == ISL_SIDE_I && GPOINTER_TO_UINT(prev) == au->t_chap_c_frame)) {
                 isl_report(out, ISL_CHK_CHAP_CHALLENGE_REUSE, "%s's CHAP_C was already used in frame %u: challenges must be fresh",
                            isl_side_name(side), GPOINTER_TO_UINT(prev));
                 g_free(canon);
@@ -454,9 +480,14 @@ static void chap_key(isl_nego *n, isl_side side, uint32_t frame, const char *key
             au->t_chap_r_frame = frame;
             if (!au->i_chap_c)
                 isl_report(out, ISL_CHK_CHAP_UNSOLICITED_TARGET_AUTH, "Target sent CHAP_R although the initiator sent no CHAP_C");
-            else if (au->i_chap_r && !strcmp(au->i_chap_r, v))
-                isl_report(out, ISL_CHK_CHAP_SAME_RESPONSE, "Target's CHAP_R equals the initiator's (frame %u): the same secret is used in both directions",
-                           au->i_chap_r_frame);
+            else if (au->i_chap_r) {
+                char *ir = isl_binary_canonical(au->i_chap_r), *tr = isl_binary_canonical(v);
+                if (ir && tr && !strcmp(ir, tr))
+                    isl_report(out, ISL_CHK_CHAP_SAME_RESPONSE, "Target's CHAP_R equals the initiator's (frame %u): the same secret is used in both directions",
+                               au->i_chap_r_frame);
+                g_free(ir);
+                g_free(tr);
+            }
         }
     }
 }
@@ -475,11 +506,41 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
     unsigned new_offers = 0;
     GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
 
+    /* §6.1: a receiver only has to accept 8192 bytes of key=value text per
+     * negotiation (each login stage, one Text sequence), 64 KiB in the
+     * security stage of an authentication method with long items (SRP, KRB5). */
+    {
+        unsigned si = stage == ISL_STAGE_SEC ? 0 : stage == ISL_STAGE_OP ? 1 : 2;
+        const char *m = isl_nego_auth_method(n);
+        uint32_t limit = stage == ISL_STAGE_SEC && m && (!strcmp(m, "SRP") || !strcmp(m, "KRB5")) ? 65536 : 8192;
+        uint32_t *sum = &n->text_bytes[side][si];
+        *sum = text->len > G_MAXUINT32 - *sum ? G_MAXUINT32 : *sum + (uint32_t)text->len;
+        if (*sum > limit && !n->text_over[side][si]) {
+            n->text_over[side][si] = true;
+            isl_report(out, ISL_CHK_FMT_TEXT_OVER_8192, "%s sent %u bytes of key=value text in the %s; a receiver only has to accept %u",
+                       isl_side_name(side), *sum, n->login ? stage_name(stage) : "Text sequence", limit);
+        }
+    }
+    /* §12.1.3: the request after the target selected AuthMethod=CHAP starts
+     * CHAP with CHAP_A (checked once, on that request). */
+    if (side == ISL_SIDE_I && stage == ISL_STAGE_SEC && !n->auth.first_step_checked) {
+        const isl_kst *am = isl_nego_find(n, "AuthMethod");
+        if (am && am->result && !strcmp(am->result, "CHAP")) {
+            bool has_a = n->auth.chap_a_offer != NULL;
+            n->auth.first_step_checked = true;
+            for (unsigned i = 0; i < text->n_pairs && !has_a; i++)
+                has_a = !strcmp(text->pairs[i].key, "CHAP_A");
+            if (!has_a)
+                isl_report(out, ISL_CHK_AUTH_FIRST_STEP_MISSING, "AuthMethod=CHAP selected (frame %u) but this Login Request has no CHAP_A",
+                           am->result_frame);
+        }
+    }
+
     for (unsigned i = 0; i < text->n_pairs; i++) {
         const char *key = text->pairs[i].key, *v = text->pairs[i].value;
         const isl_key_def *d;
         isl_kst *k;
-        bool created, answer;
+        bool created, answer, reaction;
         char bad = 0;
 
         if (!v || !*key) {
@@ -497,14 +558,21 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
             break;
         }
         d = isl_key_lookup(key);
-        if (!d && !isl_key_is_extension(key)) {
+        /* Reject/Irrelevant/NotUnderstood answering the other side's offer of
+         * this key only reacts to it: the key-level rules below (spelling,
+         * session type, stage, leading connection) concern the offerer. */
+        {
+            const isl_kst *prev = isl_nego_find(n, d ? d->name : key);
+            reaction = prev && prev->offerer == (int8_t)ISL_OTHER(side) && !prev->answered && isl_is_reserved_constant(v);
+        }
+        if (!d && !isl_key_is_extension(key) && !reaction) {
             const isl_key_def *nc = isl_key_lookup_nocase(key);
             if (nc)
                 isl_report(out, ISL_CHK_FMT_CASE, "\"%s\" is not a key; RFC 7143 spells it \"%s\" (keys are case-sensitive)", key, nc->name);
-            else
+            else if (!isl_nego_find(n, key))
                 isl_report(out, ISL_CHK_NEG_UNKNOWN_KEY, "Key \"%s\" is not defined by RFC 7143 or RFC 7144; expect NotUnderstood", key);
         }
-        if (isl_key_is_extension(key) && n->type == ISL_ST_DISCOVERY)
+        if (isl_key_is_extension(key) && n->type == ISL_ST_DISCOVERY && !reaction)
             isl_report(out, ISL_CHK_NEG_VENDOR_KEY_DISCOVERY, "%s sent in a Discovery session; extension keys are for Normal sessions", key);
 
         /* Same key twice in one text set (TargetAddress may repeat; SendTargets
@@ -522,13 +590,13 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
                            side == ISL_SIDE_I ? "target" : "initiator",
                            d->senders == ISL_BY_IT ? " in a login" : "");
             }
-            if (!stage_allowed(d, stage) || (stage == ISL_STAGE_FFP && (d->use == ISL_USE_LO || d->use == ISL_USE_IO))) {
+            if (!reaction && (!stage_allowed(d, stage) || (stage == ISL_STAGE_FFP && (d->use == ISL_USE_LO || d->use == ISL_USE_IO)))) {
                 isl_report(out, ISL_CHK_NEG_WRONG_STAGE, "%s sent in the %s; it belongs to the %s", key, stage_name(stage),
                            (d->stages & ISL_STG_SEC) ? "security stage" : (d->stages & ISL_STG_OP) ?
                            ((d->stages & ISL_STG_FFP) ? "operational stage or full feature phase" : "operational stage") :
                            "full feature phase (Text)");
             }
-            if (n->login && !n->leading && d->use == ISL_USE_LO && strcmp(d->name, "SessionType"))
+            if (n->login && !n->leading && d->use == ISL_USE_LO && strcmp(d->name, "SessionType") && !reaction)
                 isl_report(out, ISL_CHK_NEG_LO_ON_NON_LEADING, "%s sent in a non-leading login: it may only be negotiated on the leading connection", key);
             if (d->flags & ISL_KF_OBSOLETE && !isl_is_reserved_constant(v)) {
                 bool first = !isl_nego_find(n, d->name);
@@ -550,8 +618,11 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
         }
         answer = k->offerer >= 0 && k->offerer != (int8_t)side && !k->answered;
 
+        /* An offer of Reject/Irrelevant/NotUnderstood is reported as
+         * neg.reserved_constant_offered below, not also as a bad value. */
         if (d)
-            (void)value_ok_for_def(d, key, v, answer || k->offerer == (int8_t)ISL_OTHER(side), out);
+            (void)value_ok_for_def(d, key, v, answer || k->offerer == (int8_t)ISL_OTHER(side)
+                                   || (k->offerer < 0 && kind_negotiated(k) && isl_is_reserved_constant(v)), out);
 
         if (k->value[side]) {
             /* Second occurrence from the same side. */
@@ -601,7 +672,6 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
 
 void isl_nego_stage_end(isl_nego *n, isl_stage stage, uint32_t frame, isl_findings *out)
 {
-    (void)frame;
     for (unsigned i = 0; i < n->keys->len; i++) {
         isl_kst *k = g_ptr_array_index(n->keys, i);
         /* Unknown and X- keys may be declarative (their kind is key-defined):
@@ -615,6 +685,10 @@ void isl_nego_stage_end(isl_nego *n, isl_stage stage, uint32_t frame, isl_findin
             k->result = g_strdup(o);   /* AND-No and OR-Yes need no answer */
             continue;
         }
+        /* Target offers in the T=1 Login Response that ends the stage: the
+         * caller reports those as neg.final_with_offer. */
+        if (n->login && k->offerer == ISL_SIDE_T && k->frame[ISL_SIDE_T] == frame)
+            continue;
         if (isl_is_reserved_constant(o))
             continue;
         isl_report(out, ISL_CHK_NEG_MISSING_ANSWER, "%s offered %s=%s (frame %u); the %s never answered before the %s ended",
@@ -712,10 +786,10 @@ void isl_nego_auth_end(isl_nego *n, uint32_t frame, bool login_failed, isl_findi
         return;
     }
     mutual = au->i_chap_c != NULL;
-    if (!au->chap_a_offer && !login_failed)
+    if (!au->chap_a_offer && !login_failed && !au->first_step_checked)
         isl_report(out, ISL_CHK_AUTH_FIRST_STEP_MISSING, "AuthMethod=CHAP selected (frame %u) but the initiator never sent CHAP_A",
                    au->method_frame);
-    if (au->chap_a_answer && (!au->t_chap_i || !au->t_chap_c))
+    if (au->chap_a_answer && !isl_is_reserved_constant(au->chap_a_answer) && (!au->t_chap_i || !au->t_chap_c))
         isl_report(out, ISL_CHK_CHAP_A_ANSWER, "Target answered CHAP_A=%s without %s", au->chap_a_answer,
                    !au->t_chap_i ? "CHAP_I" : "CHAP_C");
     if (!login_failed && au->t_chap_c && (!au->i_chap_n || !au->i_chap_r))

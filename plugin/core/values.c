@@ -91,8 +91,9 @@ isl_bin_status isl_parse_binary(const char *s, size_t *len)
                 return ISL_BIN_BAD_BASE64;
             n++;
         }
-        /* RFC 4648: 4k+1 significant characters cannot encode whole bytes. */
-        if (pad > 2 || n % 4 == 1)
+        /* RFC 4648: 4k+1 significant characters cannot encode whole bytes;
+         * padding only completes the last quantum ("0b==" encodes nothing). */
+        if (n == 0 || pad > 2 || n % 4 == 1 || (pad && (n + pad) % 4))
             return ISL_BIN_BAD_BASE64;
         *len = n * 3 / 4;
         return ISL_BIN_OK;

@@ -47,20 +47,31 @@ void expect_findings_(const char *file, int line, const isl_findings *f, ...)
 
 static void text_free_cb(gpointer p) { isl_text_free(p); }
 
-void nfx_init(nfx *x, bool login, bool leading, isl_session_type type)
+void nfx_init_shared(nfx *x, bool login, bool leading, isl_session_type type, isl_nego_shared *shared)
 {
     memset(x, 0, sizeof *x);
-    x->shared.chap_challenges = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    x->shared.max_keys = 1024;
-    x->n = isl_nego_new(login, leading, type, &x->shared);
+    if (shared) {
+        x->shared = shared;
+    } else {
+        x->own.chap_challenges = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        x->own.max_keys = 1024;
+        x->shared = &x->own;
+    }
+    x->n = isl_nego_new(login, leading, type, x->shared);
     x->texts = g_ptr_array_new_with_free_func(text_free_cb);
+}
+
+void nfx_init(nfx *x, bool login, bool leading, isl_session_type type)
+{
+    nfx_init_shared(x, login, leading, type, NULL);
 }
 
 void nfx_clear(nfx *x)
 {
     isl_nego_free(x->n);
     g_ptr_array_free(x->texts, TRUE);
-    g_hash_table_destroy(x->shared.chap_challenges);
+    if (x->shared == &x->own)
+        g_hash_table_destroy(x->own.chap_challenges);
     isl_findings_clear(&x->f);
 }
 
@@ -114,7 +125,8 @@ static void put32(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 24); p[1] = (u
 isl_pdu *ab_feed(abench *b, const pspec *s)
 {
     size_t pad = (s->dlen + 3) & ~(size_t)3;
-    uint8_t *pdu = g_malloc0(48 + pad);
+    size_t hd = s->hdigest ? 4 : 0, total = 48 + hd + pad + s->trailer;
+    uint8_t *pdu = g_malloc0(total);
     uint8_t *h = pdu;
     bool request = s->op < 0x20;
     uint32_t ttt = s->ttt_set ? s->ttt : 0xffffffffu;
@@ -170,7 +182,7 @@ isl_pdu *ab_feed(abench *b, const pspec *s)
     put32(h + 24, s->sn);
     put32(h + 28, s->expsn);
     if (s->dlen)
-        memcpy(h + 48, s->data, s->dlen);
+        memcpy(h + 48 + hd, s->data, s->dlen);
 
     b->frame++;
     b->ts = s->ts ? s->ts : b->ts + 1000000;
@@ -184,8 +196,8 @@ isl_pdu *ab_feed(abench *b, const pspec *s)
     in.src = request ? src : dst;
     in.dst = request ? dst : src;
     in.pdu = pdu;
-    in.reported = (uint32_t)(48 + pad);
-    in.avail = s->captured > 0 ? (uint32_t)(48 + s->captured) : in.reported;
+    in.reported = (uint32_t)total;
+    in.avail = s->captured > 0 ? (uint32_t)(48 + hd + (size_t)s->captured) : in.reported;
     in.conn_start_seen = !s->mid;
     r = isl_analyzer_feed(b->a, &in);
     g_free(pdu);   /* the analyzer copies what it keeps */

@@ -27,7 +27,8 @@ void expect_findings_(const char *file, int line, const isl_findings *f, ...);
 /* ---- negotiation fixture ------------------------------------------------ */
 
 typedef struct {
-    isl_nego_shared shared;
+    isl_nego_shared own;
+    isl_nego_shared *shared; /* own, or another fixture's (CHAP challenge memory) */
     isl_nego *n;
     GPtrArray *texts;      /* kept alive: the negotiation points into them */
     isl_findings f;        /* findings of the last call only */
@@ -35,6 +36,8 @@ typedef struct {
 } nfx;
 
 void nfx_init(nfx *x, bool login, bool leading, isl_session_type type);
+/* Same, sharing another fixture's per-analysis memory (x must outlive it). */
+void nfx_init_shared(nfx *x, bool login, bool leading, isl_session_type type, isl_nego_shared *shared);
 void nfx_clear(nfx *x);
 /* Feed one text set in the next frame; f gets only this call's findings. */
 unsigned nfx_feed(nfx *x, isl_side side, isl_stage stage, const uint8_t *data, size_t len);
@@ -72,6 +75,8 @@ typedef struct {
     uint32_t conn;           /* TCP stream index */
     int64_t ts;              /* absolute ns; 0: 1 ms after the previous PDU */
     int32_t captured;        /* >0: only this many data bytes captured */
+    bool hdigest;            /* 4 header digest bytes after the BHS */
+    uint32_t trailer;        /* bytes after data and padding (e.g. a data digest) */
     bool mid;                /* the TCP connection's start is not in the capture */
 } pspec;
 

@@ -1,0 +1,280 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Drive Wireshark's Qt GUI through the accessibility bus (AT-SPI) and report
+what its statistics dialogs show.
+
+Run by tests/test_gui.py inside `dbus-run-session`, under Xvfb, as the user
+that owns the plugin copy.  It starts `wireshark -r CAPTURE -z iscsi,login`,
+then:
+
+  1. reads the iscsi,login dialog that -z opened (every cell's text, as Qt
+     shows it);
+  2. lists the Statistics menu and its Service Response Time submenu;
+  3. opens "iSCSI Sessions" from the Statistics menu and reads that dialog;
+  4. types a display filter into the login dialog, presses Apply (a retap)
+     and reads it again, then clears the filter and retaps once more;
+  5. opens "iSCSI Login Statistics" from Service Response Time (a second
+     dialog sharing the first one's tables) and reads it;
+  6. takes screenshots, closes the dialogs and checks that Wireshark is
+     still running.
+
+It writes one JSON document (see `main`) and compares nothing itself.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pyatspi
+from gi.repository import Gio, GLib
+
+LOGIN_TITLE = "iSCSI Login Statistics"
+SESSIONS_TITLE = "iSCSI Sessions"
+CTX = GLib.MainContext.default()
+
+
+def pump(seconds):
+    """Let libatspi process bus signals (new applications, windows)."""
+    end = time.monotonic() + seconds
+    while True:
+        while CTX.pending():
+            CTX.iteration(False)
+        if time.monotonic() >= end:
+            return
+        time.sleep(0.05)
+
+
+def publish_a11y_bus():
+    """Start the accessibility bus and publish its address on the X root window.
+
+    Qt 5 also finds the bus through the session bus (org.a11y.Bus), but under
+    Xvfb without a desktop that path loses a race often enough (Qt's bridge
+    never enables, or logs "Not connected to D-Bus server"); the AT_SPI_BUS
+    property, which at-spi-bus-launcher only sets on a real desktop, is read
+    synchronously when QApplication starts."""
+    pyatspi.Registry.getDesktop(0)
+    bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+    reply = bus.call_sync("org.a11y.Bus", "/org/a11y/bus", "org.a11y.Bus", "GetAddress", None,
+                          GLib.VariantType("(s)"), Gio.DBusCallFlags.NONE, 10000, None)
+    address = reply.unpack()[0]
+    subprocess.run(["xprop", "-root", "-f", "AT_SPI_BUS", "8s", "-set", "AT_SPI_BUS", address], check=True)
+    pump(0.5)
+    return address
+
+
+def wait_for(what, fn, timeout):
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            v = fn()
+        except Exception:   # objects vanish while Qt rebuilds them
+            v = None
+        if v:
+            return v
+        if time.monotonic() >= end:
+            raise SystemExit(f"timed out after {timeout}s waiting for {what}")
+        pump(0.25)
+
+
+def children(acc):
+    return [c for c in acc if c is not None] if acc is not None else []
+
+
+def find(acc, pred, depth=0, maxdepth=25):
+    """First descendant (depth first) for which pred is true."""
+    if acc is None or depth > maxdepth:
+        return None
+    for c in children(acc):
+        try:
+            if pred(c):
+                return c
+        except Exception:
+            continue
+        if c.getRoleName() in ("tree", "tree table", "table"):
+            continue   # cells: never what we look for, and many
+        r = find(c, pred, depth + 1, maxdepth)
+        if r is not None:
+            return r
+    return None
+
+
+def wireshark_app(pid):
+    def look():
+        for a in children(pyatspi.Registry.getDesktop(0)):
+            try:
+                if a.get_process_id() == pid:
+                    return a
+            except Exception:
+                continue
+        return None
+    return look
+
+
+def window(app, title):
+    for w in children(app):
+        if title in (w.name or ""):
+            return w
+    return None
+
+
+def read_table(dialog):
+    """Header texts and every row's cell texts, in the order Qt shows them."""
+    tree = find(dialog, lambda c: c.getRoleName() in ("tree", "tree table", "table"))
+    if tree is None:
+        return None
+    t = tree.queryTable()
+    headers = [t.getColumnDescription(c) for c in range(t.nColumns)]
+    rows = [[t.getAccessibleAt(r, c).name for c in range(t.nColumns)] for r in range(t.nRows)]
+    return {"headers": headers, "rows": rows}
+
+
+def read_stable(app, title, min_rows=1, timeout=60):
+    """The dialog's table once it has stopped changing (a retap draws as it goes)."""
+    last, since = None, time.monotonic()
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        pump(0.3)
+        try:
+            w = window(app, title)
+            cur = read_table(w) if w is not None else None
+        except Exception:
+            cur = None
+        if cur != last:
+            last, since = cur, time.monotonic()
+        elif cur is not None and len(cur["rows"]) >= min_rows and time.monotonic() - since >= 1.5:
+            return cur
+    raise SystemExit(f"the {title!r} dialog did not settle within {timeout}s (last read: {last})")
+
+
+def menu_items(menu_item):
+    """Names of the items in the popup of a menu bar entry or submenu item."""
+    popup = children(menu_item)
+    return [c for p in popup for c in children(p)]
+
+
+def press(acc):
+    a = acc.queryAction()
+    for i in range(a.nActions):
+        if a.getName(i).lower() in ("press", "click", "activate", "toggle"):
+            return a.doAction(i)
+    return a.doAction(0)
+
+
+def x_window_ids(title):
+    p = subprocess.run(["xdotool", "search", "--name", title], capture_output=True, text=True)
+    return p.stdout.split()
+
+
+def screenshot(path, title=None, geometry=None):
+    if title and geometry:
+        for wid in x_window_ids(title):
+            subprocess.run(["xdotool", "windowsize", wid, str(geometry[2]), str(geometry[3]),
+                            "windowmove", wid, str(geometry[0]), str(geometry[1])], check=False)
+        pump(1.5)
+    subprocess.run(["import", "-window", "root", path], check=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--capture", required=True)
+    ap.add_argument("--out", required=True, help="JSON result file")
+    ap.add_argument("--shots", required=True, help="screenshot file prefix")
+    ap.add_argument("--filter", default="iscsi_login.session==2")
+    ap.add_argument("--timeout", type=float, default=60)
+    args = ap.parse_args()
+
+    res = {"capture": args.capture, "filter": args.filter, "screenshots": []}
+    res["a11y_bus"] = publish_a11y_bus()
+    log = open(args.out + ".wireshark.log", "w")
+    ws = subprocess.Popen(["wireshark", "-r", args.capture, "-z", "iscsi,login"], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        app = wait_for("Wireshark on the accessibility bus", wireshark_app(ws.pid), args.timeout)
+        wait_for(f"the {LOGIN_TITLE} dialog opened by -z", lambda: window(app, LOGIN_TITLE), args.timeout)
+        res["login_z"] = read_stable(app, LOGIN_TITLE, timeout=args.timeout)
+        shot = args.shots + "-login.png"
+        screenshot(shot, LOGIN_TITLE, (10, 380, 1560, 520))
+        res["screenshots"].append(shot)
+
+        frame = wait_for("the main window", lambda: next((w for w in children(app) if w.getRoleName() == "frame"), None),
+                         args.timeout)
+        menubar = find(frame, lambda c: c.getRoleName() == "menu bar")
+        stats = next(c for c in children(menubar) if c.name == "Statistics")
+        stat_items = menu_items(stats)
+        res["statistics_menu"] = [c.name for c in stat_items]
+        srt = next((c for c in stat_items if c.name == "Service Response Time"), None)
+        srt_items = menu_items(srt) if srt is not None else []
+        res["srt_menu"] = [c.name for c in srt_items]
+
+        sess_item = next((c for c in stat_items if c.name == SESSIONS_TITLE), None)
+        if sess_item is not None:
+            press(sess_item)
+            wait_for(f"the {SESSIONS_TITLE} dialog opened from the menu", lambda: window(app, SESSIONS_TITLE), args.timeout)
+            res["sessions_menu"] = read_stable(app, SESSIONS_TITLE, timeout=args.timeout)
+            shot = args.shots + "-sessions.png"
+            screenshot(shot, SESSIONS_TITLE, (0, 560, 2540, 420))
+            res["screenshots"].append(shot)
+
+        # Retap with a display filter typed into the dialog, then without.
+        dlg = window(app, LOGIN_TITLE)
+        entry = find(dlg, lambda c: c.getRoleName() == "text")
+        apply_btn = find(dlg, lambda c: c.getRoleName() == "push button" and c.name == "Apply")
+        for key, flt in (("login_filtered", args.filter), ("login_unfiltered", "")):
+            entry.queryEditableText().setTextContents(flt)
+            pump(0.5)
+            press(apply_btn)
+            pump(1.0)
+            res[key] = read_stable(app, LOGIN_TITLE, timeout=args.timeout)
+            res[key + "_entry"] = entry.queryText().getText(0, -1)
+
+        # A second dialog of the same statistic, from the menu: the two share tables.
+        login_item = next((c for c in srt_items if c.name == LOGIN_TITLE), None)
+        if login_item is not None:
+            before = len([w for w in children(app) if LOGIN_TITLE in (w.name or "")])
+            press(login_item)
+            wait_for("a second login dialog",
+                     lambda: len([w for w in children(app) if LOGIN_TITLE in (w.name or "")]) > before, args.timeout)
+            wins = [w for w in children(app) if LOGIN_TITLE in (w.name or "")]
+            pump(1.0)
+            second = None
+            end = time.monotonic() + args.timeout
+            last, since = None, time.monotonic()
+            while time.monotonic() < end:
+                pump(0.3)
+                wins = [w for w in children(app) if LOGIN_TITLE in (w.name or "")]
+                cur = read_table(wins[-1])
+                if cur != last:
+                    last, since = cur, time.monotonic()
+                elif cur and cur["rows"] and time.monotonic() - since >= 1.5:
+                    second = cur
+                    break
+            res["login_menu"] = second
+
+        # Close every statistics dialog (frees the shared tables), then make sure
+        # Wireshark survived it.
+        for w in children(app):
+            if LOGIN_TITLE in (w.name or "") or SESSIONS_TITLE in (w.name or ""):
+                btn = find(w, lambda c: c.getRoleName() == "push button" and c.name == "Close")
+                if btn is not None:
+                    press(btn)
+                    pump(0.5)
+        pump(2.0)
+        res["alive_after_close"] = ws.poll() is None
+        res["dialogs_left"] = [w.name for w in children(app) if "iSCSI" in (w.name or "")]
+    finally:
+        ws.terminate()
+        try:
+            ws.wait(20)
+        except subprocess.TimeoutExpired:
+            ws.kill()
+            ws.wait()
+        log.close()
+        subprocess.run(["xprop", "-root", "-remove", "AT_SPI_BUS"], check=False)
+        with open(args.out, "w") as f:
+            json.dump(res, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * key=value splitting (text.c, RFC 7143 §6.1). */
+#include "testutil.h"
+#include <string.h>
+
+static isl_text *split(const uint8_t *d, size_t len) { return isl_text_split(d, len); }
+
+static void test_split_basic(void)
+{
+    isl_text *t = split(TXT("HeaderDigest=None\0MaxBurstLength=262144\0"));
+    g_assert_cmpuint(t->n_pairs, ==, 2);
+    g_assert_false(t->unterminated);
+    g_assert_cmpuint(t->len, ==, 40);
+    g_assert_cmpstr(t->pairs[0].key, ==, "HeaderDigest");
+    g_assert_cmpstr(t->pairs[0].value, ==, "None");
+    g_assert_cmpstr(t->pairs[1].key, ==, "MaxBurstLength");
+    g_assert_cmpstr(t->pairs[1].value, ==, "262144");
+    isl_text_free(t);
+}
+
+/* Without a final NUL the last item is still split, and flagged. */
+static void test_split_unterminated(void)
+{
+    isl_text *t = split(TXT("A=1\0TargetAddress=127.0.0.1:32"));
+    g_assert_true(t->unterminated);
+    g_assert_cmpuint(t->n_pairs, ==, 2);
+    g_assert_cmpstr(t->pairs[1].key, ==, "TargetAddress");
+    g_assert_cmpstr(t->pairs[1].value, ==, "127.0.0.1:32");
+    isl_text_free(t);
+
+    t = split(TXT("Target"));
+    g_assert_true(t->unterminated);
+    g_assert_cmpuint(t->n_pairs, ==, 1);
+    g_assert_cmpstr(t->pairs[0].key, ==, "Target");
+    g_assert_null(t->pairs[0].value);
+    isl_text_free(t);
+}
+
+static void test_split_no_equals(void)
+{
+    isl_text *t = split(TXT("BogusKey\0A=1\0"));
+    g_assert_cmpuint(t->n_pairs, ==, 2);
+    g_assert_false(t->unterminated);
+    g_assert_cmpstr(t->pairs[0].key, ==, "BogusKey");
+    g_assert_null(t->pairs[0].value);
+    g_assert_cmpstr(t->pairs[1].value, ==, "1");
+    isl_text_free(t);
+}
+
+static void test_split_empty_key_value(void)
+{
+    isl_text *t = split(TXT("=1\0SendTargets=\0"));
+    g_assert_cmpuint(t->n_pairs, ==, 2);
+    g_assert_cmpstr(t->pairs[0].key, ==, "");
+    g_assert_cmpstr(t->pairs[0].value, ==, "1");
+    g_assert_cmpstr(t->pairs[1].key, ==, "SendTargets");
+    g_assert_cmpstr(t->pairs[1].value, ==, "");
+    isl_text_free(t);
+}
+
+/* The key ends at the first '='; later ones belong to the value. */
+static void test_split_value_with_equals(void)
+{
+    isl_text *t = split(TXT("X-a=b=c\0"));
+    g_assert_cmpuint(t->n_pairs, ==, 1);
+    g_assert_cmpstr(t->pairs[0].key, ==, "X-a");
+    g_assert_cmpstr(t->pairs[0].value, ==, "b=c");
+    isl_text_free(t);
+}
+
+static void test_split_stray_nul(void)
+{
+    isl_text *t = split(TXT("\0\0A=1\0\0\0B=2\0\0"));
+    g_assert_cmpuint(t->n_pairs, ==, 2);
+    g_assert_false(t->unterminated);
+    g_assert_cmpstr(t->pairs[0].key, ==, "A");
+    g_assert_cmpstr(t->pairs[1].key, ==, "B");
+    isl_text_free(t);
+}
+
+static void test_split_empty(void)
+{
+    isl_text *t = isl_text_split(NULL, 0);
+    g_assert_cmpuint(t->n_pairs, ==, 0);
+    g_assert_false(t->unterminated);
+    g_assert_cmpstr(t->buf, ==, "");
+    isl_text_free(t);
+    isl_text_free(NULL);
+}
+
+/* The text owns a copy: the caller's buffer may go away. */
+static void test_split_copy(void)
+{
+    uint8_t buf[] = "A=1\0B=2";   /* includes the compiler's NUL */
+    isl_text *t = isl_text_split(buf, sizeof buf);
+    memset(buf, 'z', sizeof buf);
+    g_assert_cmpuint(t->n_pairs, ==, 2);
+    g_assert_false(t->unterminated);
+    g_assert_cmpstr(t->pairs[0].value, ==, "1");
+    g_assert_cmpstr(t->pairs[1].value, ==, "2");
+    isl_text_free(t);
+}
+
+static void test_split_many(void)
+{
+    GString *s = g_string_new(NULL);
+    isl_text *t;
+    for (int i = 0; i < 1000; i++) {
+        g_string_append_printf(s, "X-k%d=%d", i, i);
+        g_string_append_c(s, '\0');
+    }
+    t = isl_text_split((const uint8_t *)s->str, s->len);
+    g_assert_cmpuint(t->n_pairs, ==, 1000);
+    g_assert_cmpstr(t->pairs[0].key, ==, "X-k0");
+    g_assert_cmpstr(t->pairs[999].key, ==, "X-k999");
+    g_assert_cmpstr(t->pairs[999].value, ==, "999");
+    isl_text_free(t);
+    g_string_free(s, TRUE);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/text/split/basic", test_split_basic);
+    g_test_add_func("/text/split/unterminated", test_split_unterminated);
+    g_test_add_func("/text/split/no_equals", test_split_no_equals);
+    g_test_add_func("/text/split/empty_key_value", test_split_empty_key_value);
+    g_test_add_func("/text/split/value_with_equals", test_split_value_with_equals);
+    g_test_add_func("/text/split/stray_nul", test_split_stray_nul);
+    g_test_add_func("/text/split/empty", test_split_empty);
+    g_test_add_func("/text/split/copy", test_split_copy);
+    g_test_add_func("/text/split/many", test_split_many);
+    return g_test_run();
+}
