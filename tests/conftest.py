@@ -55,6 +55,7 @@ class Tshark:
                 os.chmod(os.path.join(root, f), 0o644)
         self.binary = os.environ.get("ISCSI_LOGIN_TSHARK", "tshark")
         self.as_nobody = os.geteuid() == 0 and not self.installed
+        self._cache = {}
 
     def capture(self, name: str) -> str:
         p = self.captures / name
@@ -63,6 +64,13 @@ class Tshark:
         return str(p)
 
     def run(self, *args, check=True) -> subprocess.CompletedProcess:
+        # tshark's output is a pure function of its arguments here: reuse it.
+        key = (args, check)
+        if key not in self._cache:
+            self._cache[key] = self._run(*args, check=check)
+        return self._cache[key]
+
+    def _run(self, *args, check=True) -> subprocess.CompletedProcess:
         cmd = [self.binary, *args]
         if self.as_nobody:
             cmd = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *cmd]

@@ -17,6 +17,7 @@ struct isl_conn {
     bool hd, dd;                  /* digests negotiated */
     uint32_t mrdsl[2];            /* what side receives at most */
     GByteArray *cbuf[2];          /* C-bit text under way, per sender */
+    bool ctrunc[2];               /* a piece of that text is missing */
     uint32_t cfirst[2];
     bool c_reply_due[2];          /* the other side sent C=1: this side's next PDU must be empty */
     uint32_t c_frame[2];
@@ -336,38 +337,67 @@ static isl_text *assemble(isl_analyzer *a, isl_conn *c, isl_side side, const uin
 {
     GByteArray *b = c->cbuf[side];
     isl_text *t;
+    bool trunc;
 
     if (cbit) {
         if (!b) {
             b = c->cbuf[side] = g_byte_array_new();
             c->cfirst[side] = frame;
+            c->ctrunc[side] = false;
         }
-        if (b->len + len > a->lim.max_text_bytes) {
+        if (!c->ctrunc[side] && b->len + len > a->lim.max_text_bytes) {
             isl_report(&r->findings, ISL_CHK_STATE_LIMIT, "Continued text over %u bytes; the rest of this text is not analysed",
                        a->lim.max_text_bytes);
-        } else {
-            g_byte_array_append(b, data, len);
+            c->ctrunc[side] = true;
         }
+        /* Once a piece is missing, later pieces would splice unrelated text. */
+        if (!c->ctrunc[side])
+            g_byte_array_append(b, data, len);
+        if (r->data_truncated)
+            c->ctrunc[side] = true;
         r->continued = true;
         isl_report(&r->findings, ISL_CHK_TEXT_CONTINUED, "Text continues in the next PDU (C=1), %u bytes so far since frame %u",
                    b->len, c->cfirst[side]);
         return NULL;
     }
     if (b) {
-        if (b->len + len <= a->lim.max_text_bytes)
+        trunc = c->ctrunc[side];
+        if (!trunc && b->len + len > a->lim.max_text_bytes) {
+            isl_report(&r->findings, ISL_CHK_STATE_LIMIT, "Continued text over %u bytes; the rest of this text is not analysed",
+                       a->lim.max_text_bytes);
+            trunc = true;
+        }
+        if (!trunc)
             g_byte_array_append(b, data, len);
         t = isl_text_split(b->data, b->len);
         r->continued_from = c->cfirst[side];
         g_byte_array_free(b, TRUE);
         c->cbuf[side] = NULL;
+        c->ctrunc[side] = false;
+        if (trunc || r->data_truncated)
+            isl_text_mark_truncated(t);
         return t;
     }
-    return isl_text_split(data, len);
+    t = isl_text_split(data, len);
+    if (r->data_truncated)
+        isl_text_mark_truncated(t);
+    return t;
+}
+
+static void drop_cbufs(isl_conn *c)
+{
+    for (int s = 0; s < 2; s++) {
+        if (c->cbuf[s])
+            g_byte_array_free(c->cbuf[s], TRUE);
+        c->cbuf[s] = NULL;
+        c->ctrunc[s] = false;
+        c->c_reply_due[s] = false;
+    }
 }
 
 static void report_text_format(isl_text *t, isl_pdu *r, const char *what)
 {
-    if (t->unterminated)
+    if (t->unterminated && !t->truncated)
         isl_report(&r->findings, ISL_CHK_FMT_UNTERMINATED_PAIR, "%s text does not end with NUL and the C bit is not set: \"%.40s\" is cut",
                    what, t->n_pairs ? t->pairs[t->n_pairs - 1].key : "");
 }
@@ -589,7 +619,7 @@ static void login_request(isl_analyzer *a, isl_conn *c, const isl_pdu_in *in, is
                     isl_report(out, ISL_CHK_LOGIN_INCOMPLETE, "Login started before the capture: the first captured Login Request has no InitiatorName");
                 }
                 session_identity(a, l, txt, r);
-                if (!l->started_mid) {
+                if (!l->started_mid && !txt->truncated) {
                     const char *st = text_value(txt, "SessionType");
                     if (!text_value(txt, "InitiatorName"))
                         isl_report(out, ISL_CHK_LOGIN_MISSING_INITIATORNAME, "First Login Request carries no InitiatorName (expect status 0x0207)");
@@ -617,6 +647,7 @@ static void login_fail(isl_analyzer *a, isl_login *l, isl_pdu *r, uint16_t statu
     l->final_frame = r->frame;
     l->final_ts = ts;
     l->conn->state = CONN_FAILED;
+    drop_cbufs(l->conn);
     r->login_final = true;
     if (!isl_status_known(status))
         isl_report(out, ISL_CHK_LOGIN_UNKNOWN_STATUS, "Login status 0x%04x is not defined by RFC 7143", status);
@@ -712,9 +743,6 @@ static void login_response(isl_analyzer *a, isl_conn *c, const isl_pdu_in *in, i
 
     if (status == 0) {
         txt = assemble(a, c, ISL_SIDE_T, data, dlen, cb, in->frame, r);
-    } else if (c->cbuf[ISL_SIDE_T]) {
-        g_byte_array_free(c->cbuf[ISL_SIDE_T], TRUE);
-        c->cbuf[ISL_SIDE_T] = NULL;
     }
     if (status != 0) {
         txt = isl_text_split(data, dlen);
@@ -880,7 +908,14 @@ static void text_request(isl_analyzer *a, isl_conn *c, const isl_pdu_in *in, isl
         isl_report(out, ISL_CHK_FMT_C_WITH_FINAL, "Text Request has both C and F set");
     if (x && ttt != TTT_NONE && x->ttt != TTT_NONE && ttt != x->ttt)
         isl_report(out, ISL_CHK_TEXT_SEQUENCE_FIELDS, "Text Request continues the sequence with TTT 0x%08x, the target gave 0x%08x", ttt, x->ttt);
-    if (!x || (ttt == TTT_NONE && !c->cbuf[ISL_SIDE_I] && x->pending_req == NULL && x->texts->len && !x->sendtargets && 0)) {
+    /* TTT 0xffffffff after the target assigned one: the initiator resets the
+     * sequence (§6.4); negotiation starts afresh under the same ITT. */
+    if (x && ttt == TTT_NONE && x->ttt != TTT_NONE && !c->cbuf[ISL_SIDE_I]) {
+        x->done = true;
+        g_ptr_array_remove(c->texts, x);
+        x = NULL;
+    }
+    if (!x) {
         x = g_new0(isl_textx, 1);
         x->conn = c;
         x->session = c->session;
@@ -1179,7 +1214,8 @@ isl_pdu *isl_analyzer_feed(isl_analyzer *a, const isl_pdu_in *in)
 
     if (op == ISL_OP_SCSI_CMD) {
         /* Commands matter only when they break a session rule. */
-        if (c->state != CONN_LOGIN && !(c->session && c->session->type == ISL_ST_DISCOVERY && c->state == CONN_FFP))
+        if (c->state != CONN_LOGIN && c->state != CONN_FAILED &&
+            !(c->session && c->session->type == ISL_ST_DISCOVERY && c->state == CONN_FFP))
             return NULL;
     }
     if (a->pdus->len >= a->lim.max_pdus) {
@@ -1228,9 +1264,16 @@ isl_pdu *isl_analyzer_feed(isl_analyzer *a, const isl_pdu_in *in)
     }
     data = hdr < in->avail ? h + hdr : NULL;
     dlen = data ? MIN(dsl, in->avail - hdr) : 0;
+    r->data_truncated = dlen < dsl;
     if (dlen < dsl && (op == ISL_OP_LOGIN_REQ || op == ISL_OP_LOGIN_RSP || op == ISL_OP_TEXT_REQ || op == ISL_OP_TEXT_RSP))
         isl_report(&r->findings, ISL_CHK_PDU_TRUNCATED, "Only %u of %u data bytes captured; keys in the rest are unknown", dlen, dsl);
 
+    /* Non-zero login status: both sides must close; nothing more may flow (§6.3). */
+    if (from_i && op != ISL_OP_LOGIN_REQ && c->state == CONN_FAILED && c->login)
+        isl_report(&r->findings, ISL_CHK_LOGIN_AFTER_REJECT, "%s after the login failed with status 0x%04x (frame %u)",
+                   op == ISL_OP_SCSI_CMD ? "SCSI Command" : op == ISL_OP_TEXT_REQ ? "Text Request" :
+                   op == ISL_OP_LOGOUT_REQ ? "Logout Request" : op == ISL_OP_NOP_OUT ? "NOP-Out" : "PDU",
+                   c->login->status, c->login->final_frame);
     switch (op) {
     case ISL_OP_LOGIN_REQ: login_request(a, c, in, r, data, dlen); break;
     case ISL_OP_LOGIN_RSP: login_response(a, c, in, r, data, dlen); break;
@@ -1244,7 +1287,7 @@ isl_pdu *isl_analyzer_feed(isl_analyzer *a, const isl_pdu_in *in)
         snapshot(r, c);
         if (c->state == CONN_LOGIN)
             check_ffp(c, "SCSI Command", r);
-        else
+        else if (c->state == CONN_FFP)
             isl_report(&r->findings, ISL_CHK_DISC_FORBIDDEN_PDU, "SCSI Command in a Discovery session");
         break;
     default:

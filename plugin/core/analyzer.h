@@ -164,6 +164,7 @@ typedef struct isl_pdu {
     uint32_t retrans_of;       /* frame of the original when this is a retransmission */
     uint32_t continued_from;   /* first frame of a C-bit chain ending here */
     bool continued;            /* C=1: text continues in the next PDU */
+    bool data_truncated;       /* data segment not fully captured */
     isl_login *login;
     bool login_final;          /* final Login Response: render the login summary */
     isl_textx *textx;

@@ -47,3 +47,11 @@ void isl_text_free(isl_text *t)
     g_free(t->pairs);
     g_free(t);
 }
+
+void isl_text_mark_truncated(isl_text *t)
+{
+    if (t->unterminated && t->n_pairs)
+        t->n_pairs--;
+    t->unterminated = false;
+    t->truncated = true;
+}

@@ -17,11 +17,14 @@ typedef struct {
     isl_pair *pairs;
     unsigned n_pairs;
     bool unterminated;  /* last item lacked its NUL */
+    bool truncated;     /* bytes are missing (snap length, state cap): the last item was dropped */
 } isl_text;
 
 /* Split len bytes of text.  Items without '=' are kept with value NULL.
  * The caller reports format problems (it knows the frames involved). */
 isl_text *isl_text_split(const uint8_t *data, size_t len);
 void isl_text_free(isl_text *t);
+/* Bytes after this text were not captured: drop the cut last item, mark truncated. */
+void isl_text_mark_truncated(isl_text *t);
 
 #endif
