@@ -725,24 +725,24 @@ def check_name(abbrev):
     return "check-" + abbrev.replace(".", "-").replace("_", "-")
 
 
-CHECK_CAPTURES = []     # (abbrev, name)
+CHECK_CAPTURES = {}     # capture name -> (abbrev, base flow or None, fault description)
 
 
 def check(abbrev, doc=None, base=None):
-    """Register a check capture built by a function (docstring = README text)."""
+    """Register a check capture built by fn: a FAULTS row (doc, base) or a
+    function whose docstring describes the whole capture."""
     def register(fn):
         name = check_name(abbrev)
         if doc is not None:
-            fn.__doc__ = doc
+            fn.__doc__ = "%s %s" % (BASES[base], doc) if base else doc
         SCENARIOS.append((name, fn))
-        CHECK_CAPTURES.append((abbrev, name))
+        CHECK_CAPTURES[name] = (abbrev, base, " ".join((doc or fn.__doc__).split()))
         return fn
     return register
 
 
 for _f in FAULTS:
-    check(_f.abbrev, "%s %s" % (BASES[_f.base], _f.doc))(
-        lambda pcap, _f=_f: run_fault(pcap, _f))
+    check(_f.abbrev, _f.doc, _f.base)(lambda pcap, _f=_f: run_fault(pcap, _f))
 
 
 @check("neg.renegotiated_login")
@@ -1060,7 +1060,7 @@ def state_limit(pcap):
     6 KiB: 6 op-req-1a / 7 op-req-1a-reply / 8 op-req-1 / 9 op-rsp-1 (the
     target answers only the 14 standard keys).  Logout, FIN."""
     f = Fault("state.limit", "ext", "", ext=ext_keys(1024, "X-c.K%04d", "1"),
-              split=[b"X-c.K0512="])
+              split=[b"X-c.K0512"])
     run_fault(pcap, f)
 
 
@@ -1194,8 +1194,10 @@ MaxRecvDataSegmentLength=65536).
 `--verify` checks with tshark 4.0 that every PDU is dissected as iSCSI in the
 frame holding its last byte (frames tshark is known to skip are listed
 below), that IP and TCP checksums are good (`-o tcp.check_checksum:TRUE -o
-ip.check_checksum:TRUE`), and that no expert info is a warning or an error
-(malformed packets, bad checksums).
+ip.check_checksum:TRUE`; not for frames cut by a snap length), and that no
+expert info is a warning or an error (malformed packets, bad checksums).  It
+runs tshark with `--disable-protocol iscsi_login`, so an installed plugin does
+not count: its experts are what `tests/test_experts.py` checks.
 
 ## Adding a scenario (one fault per capture)
 
@@ -1244,6 +1246,15 @@ drops or adds PDUs leaves the later CmdSN/StatSN values unchanged.
   runs the same check).  The check only looks at the first PDU of a
   segment, so the same PDU later in a segment would be dissected.  A plugin
   that relies on the built-in `iscsi.*` fields will not see these PDUs.
+* The same check drops other malformed PDUs at the start of a segment: a
+  Login Request without the I bit, a Login PDU with both T and C, with CSG
+  or NSG 2, or with T=1 and NSG=0, a Logout Request with a data segment.
+  Three check captures hold such a PDU (`check-login-not-immediate`,
+  `check-fmt-c-with-final`, `check-logout-nonzero-length`); their tables
+  name the frame.
+* tshark dissects the rejected header a Reject PDU carries as a nested
+  `iSCSI` tree: the frame shows two opcodes (`check-disc-forbidden-pdu`,
+  `check-login-login-in-ffp`).
 * Retransmitted segments are not dissected as iSCSI (`[TCP Retransmission]`
   only): the data was already reassembled, and `tcp.no_subdissector_on_error`
   defaults to TRUE.  To see the PDU again use
@@ -1321,6 +1332,49 @@ def readme_section(name, fn, path, pcap):
     return "\n".join(out)
 
 
+CHECKS_README_HEAD = """## Check captures (one fault each)
+
+`check-<abbrev>.pcap` (the abbrev with dots and underscores as dashes) exists
+for every check of `plugin/core/checks.def`; `tests/test_experts.py` asserts
+where its expert appears, what the message says and that no other warning or
+error of the plugin appears except the listed consequences.  Each holds ONE
+fault on top of an otherwise RFC-correct exchange.  Most are rows of `FAULTS`
+in the generator: a base flow below plus one change (a different offer or
+target preference, or one PDU edited by label); the rest are small `@check`
+functions, described in full in the table.  TSIH 0x0030 (0x0031 for a second
+session), ISID 0x400001370000 unless said otherwise.  The informational checks
+text.continued, login.failed, login.redirected, login.incomplete,
+login.summary, auth.summary and disc.result are tested on the scenarios above.
+
+To add one: append a `Fault(...)` row to `FAULTS` (or write an
+`@check("abbrev")` function), regenerate, and add the expected frame and
+message to `EXPECT` in `tests/test_experts.py`.
+
+Base flows (frames 1-3 are the TCP handshake, the last three the FIN exchange):
+"""
+
+
+def checks_readme(rows):
+    out = [CHECKS_README_HEAD]
+    out += ["* `%s`: %s" % (b, d) for b, d in BASES.items()]
+    out += ["", "| capture | check | base | fault | frames | sha256 |",
+            "|---|---|---|---|---|---|"]
+    out += rows
+    return "\n".join(out) + "\n"
+
+
+def check_row(name, pcap):
+    abbrev, base, doc = CHECK_CAPTURES[name]
+    blind = ["**frame %d is not dissected by tshark 4.0** (%s)" % (n, tshark_blind(info))
+             for n, (_, _, info) in enumerate(pcap.frames, 1)
+             if tshark_blind(info) and info.get("pdus") and "retransmission_of" not in info]
+    cut = ["frame %d captured with %d of %d bytes" % (n, pcap.caplens[n], len(pcap.frames[n - 1][1]))
+           for n in sorted(pcap.caplens)]
+    return "| `%s.pcap` | %s | %s | %s | %d | `%s` |" % (
+        name, abbrev, base or "-", " ".join([doc] + blind + cut).replace("|", "\\|"),
+        len(pcap.frames), hashlib.sha256(pcap.to_bytes()).hexdigest())
+
+
 def main(argv):
     want_verify = "--verify" in argv
     want_readme = "--readme" in argv
@@ -1330,7 +1384,7 @@ def main(argv):
         sys.exit("unknown scenario(s): %s" % ", ".join(sorted(unknown)))
     os.makedirs(OUT_DIR, exist_ok=True)
     failed = False
-    sections = []
+    sections, check_rows = [], []
     for name, fn in SCENARIOS:
         if names and name not in names and not want_readme:
             continue
@@ -1350,11 +1404,13 @@ def main(argv):
             if not problems:
                 print("  verified with tshark: ok")
             failed |= bool(problems)
-        if want_readme:
+        if want_readme and name in CHECK_CAPTURES:
+            check_rows.append(check_row(name, pcap))
+        elif want_readme:
             sections.append(readme_section(name, fn, path, pcap))
     if want_readme:
         with open(os.path.join(OUT_DIR, "README.md"), "w") as f:
-            f.write(README_HEAD + "\n" + "\n".join(sections))
+            f.write(README_HEAD + "\n" + "\n".join(sections) + "\n" + checks_readme(check_rows))
         print("wrote %s" % os.path.relpath(os.path.join(OUT_DIR, "README.md")))
     return 1 if failed else 0
 

@@ -132,6 +132,9 @@ static void analyse_frame(packet_info *pinfo, proto_tree *tree)
         return;
     compl = first_uint(tree, hf_tcp_completeness, &have_compl);
 
+    tvbuff_t *prev_tvb = NULL;
+    gint prev_end = 0;
+
     for (guint i = 0; i < items->len && n < G_N_ELEMENTS(found); i++) {
         field_info *fi = g_ptr_array_index(items, i);
         tvbuff_t *tvb = fi->ds_tvb;
@@ -141,6 +144,13 @@ static void analyse_frame(packet_info *pinfo, proto_tree *tree)
 
         if (!tvb || fi->start < 0 || (avail = tvb_captured_length_remaining(tvb, fi->start)) < 48)
             continue;
+        /* A Reject carries the rejected header, which the iSCSI dissector shows
+         * as a nested iSCSI item: it is not a PDU of its own. */
+        if (tvb == prev_tvb && fi->start < prev_end)
+            continue;
+        prev_tvb = tvb;
+        prev_end = fi->start + 48 + 4 * isl_tvb_get_u8(tvb, fi->start + 4) +
+                   (gint)(((tvb_get_ntohl(tvb, fi->start + 4) & 0xffffff) + 3) & ~3u);
         /* SCSI data traffic: one byte read, nothing else. */
         if (!isl_opcode_wanted(isl_tvb_get_u8(tvb, fi->start)))
             continue;
@@ -412,8 +422,9 @@ static void render_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
 static isl_heur_ret dissect_text_continuation_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     guint len = tvb_captured_length(tvb);
-    guint8 op, b0;
+    guint8 op, b0, b1;
     guint32 dsl, pdu_len, ttt;
+    const char *what;
     struct tcp_analysis *tcpd;
     frame_result *fr;
     isl_pdu *r = NULL;
@@ -421,17 +432,36 @@ static isl_heur_ret dissect_text_continuation_heur(tvbuff_t *tvb, packet_info *p
     if (len < 48)
         return FALSE;
     b0 = isl_tvb_get_u8(tvb, 0);
+    b1 = isl_tvb_get_u8(tvb, 1);
     op = b0 & 0x3f;
-    if ((op != ISL_OP_TEXT_REQ && op != ISL_OP_TEXT_RSP) || isl_tvb_get_u8(tvb, 1) != 0 || (b0 & 0x80))
-        return FALSE;
-    if (op == ISL_OP_TEXT_RSP ? pinfo->srcport != 3260 && pinfo->srcport != 860
-                              : pinfo->destport != 3260 && pinfo->destport != 860)
-        return FALSE;
-    ttt = tvb_get_ntohl(tvb, 20);
     dsl = tvb_get_ntohl(tvb, 4) & 0xffffff;
-    if (ttt == 0xffffffff || tvb_get_ntohs(tvb, 2) || isl_tvb_get_u8(tvb, 4) || tvb_get_ntohl(tvb, 40) || tvb_get_ntohl(tvb, 44)
-        || dsl > 16777215)
+    if ((b0 & 0x80) || isl_tvb_get_u8(tvb, 4) || tvb_get_ntohl(tvb, 40) || tvb_get_ntohl(tvb, 44))
         return FALSE;
+    if (op & 0x20 ? pinfo->srcport != 3260 && pinfo->srcport != 860 : pinfo->destport != 3260 && pinfo->destport != 860)
+        return FALSE;
+    switch (op) {
+    case ISL_OP_TEXT_REQ:
+    case ISL_OP_TEXT_RSP:
+        /* Long replies: F=0, C=0 with a Target Transfer Tag. */
+        ttt = tvb_get_ntohl(tvb, 20);
+        if (b1 != 0 || ttt == 0xffffffff || tvb_get_ntohs(tvb, 2))
+            return FALSE;
+        what = op == ISL_OP_TEXT_RSP ? "Text Response (continues, F=0 C=0)" : "Text Command (continues, F=0 C=0)";
+        break;
+    case ISL_OP_LOGIN_REQ:
+        /* Broken but real: I=0, or C and T both set.  Wireshark drops both. */
+        if (((b0 & 0x40) && (b1 & 0xc0) != 0xc0) || tvb_get_ntohl(tvb, 32) || tvb_get_ntohl(tvb, 36) || dsl > 65536)
+            return FALSE;
+        what = "Login Command (refused by the iSCSI dissector)";
+        break;
+    case ISL_OP_LOGIN_RSP:
+        if ((b1 & 0xc0) != 0xc0 || tvb_get_ntohl(tvb, 20) || dsl > 65536)
+            return FALSE;
+        what = "Login Response (refused by the iSCSI dissector)";
+        break;
+    default:
+        return FALSE;
+    }
     pdu_len = 48 + ((dsl + 3) & ~3u);
     if (pdu_len > tvb_reported_length(tvb) && pinfo->can_desegment) {
         pinfo->desegment_offset = 0;
@@ -439,7 +469,7 @@ static isl_heur_ret dissect_text_continuation_heur(tvbuff_t *tvb, packet_info *p
         return TRUE;
     }
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "iSCSI");
-    col_set_str(pinfo->cinfo, COL_INFO, op == ISL_OP_TEXT_RSP ? "Text Response (continues, F=0 C=0)" : "Text Command (continues, F=0 C=0)");
+    col_set_str(pinfo->cinfo, COL_INFO, what);
     if (!PINFO_FD_VISITED(pinfo) && analyzer && (tcpd = get_tcp_conversation_data(NULL, pinfo))) {
         isl_pdu_in in;
         memset(&in, 0, sizeof in);
@@ -603,8 +633,8 @@ void proto_register_iscsi_login(void)
         { &hf_disc_target, { "Target", "iscsi_login.discovery.target", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
         { &hf_disc_address, { "Address", "iscsi_login.discovery.address", FT_STRING, BASE_NONE, NULL, 0, "host:port,portal group tag", HFILL } },
         { &hf_text_param, { "Text negotiation", "iscsi_login.text.param", FT_STRING, BASE_NONE, NULL, 0, "A key negotiated in a full feature phase Text sequence: result, who sent what, where", HFILL } },
-        { &hf_logout_reason, { "Reason", "iscsi_login.logout.reason", FT_UINT8, BASE_DEC, VALS(logout_reason_vals), 0, NULL, HFILL } },
-        { &hf_logout_response, { "Response", "iscsi_login.logout.response", FT_UINT8, BASE_DEC, VALS(logout_response_vals), 0, NULL, HFILL } },
+        { &hf_logout_reason, { "Reason", "iscsi_login.logout.reason_code", FT_UINT8, BASE_DEC, VALS(logout_reason_vals), 0, NULL, HFILL } },
+        { &hf_logout_response, { "Response", "iscsi_login.logout.response_code", FT_UINT8, BASE_DEC, VALS(logout_response_vals), 0, NULL, HFILL } },
         { &hf_logout_t2w, { "Time2Wait", "iscsi_login.logout.time2wait", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL } },
         { &hf_logout_t2r, { "Time2Retain", "iscsi_login.logout.time2retain", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL } },
         { &hf_logout_duration, { "Session duration", "iscsi_login.logout.session_duration", FT_RELATIVE_TIME, BASE_NONE, NULL, 0, "From the final Login Response of the leading login to this Logout Response", HFILL } },

@@ -12,7 +12,7 @@ FIELDS = ["frame.number", "tcp.stream", "iscsi_login.session", "iscsi_login.init
           "iscsi_login.session_type", "iscsi_login.isid", "iscsi_login.tsih", "iscsi_login.cid",
           "iscsi_login.request_in", "iscsi_login.response_in", "iscsi_login.response_time",
           "iscsi_login.login.outcome", "iscsi_login.login.status", "iscsi_login.login_time", "iscsi_login.login.stages",
-          "iscsi_login.discovery.count", "iscsi_login.logout.reason", "iscsi_login.logout.response",
+          "iscsi_login.discovery.count", "iscsi_login.logout.reason_code", "iscsi_login.logout.response_code",
           "iscsi_login.retransmission_of", "iscsi_login.continued_from", "iscsi_login.login.auth"]
 
 
@@ -139,9 +139,9 @@ def test_multi_session_each_logout_closes_its_own_session(tshark):
         by_stream.setdefault(x["tcp.stream"], set()).add(x["iscsi_login.session"])
     # One session per TCP connection, numbered in order of first login.
     assert by_stream == {"0": {"1"}, "1": {"2"}, "2": {"3"}, "3": {"4"}}
-    logouts = [x for x in r.values() if x["iscsi_login.logout.response"]]
+    logouts = [x for x in r.values() if x["iscsi_login.logout.response_code"]]
     assert [x["iscsi_login.session"] for x in logouts] == ["1", "2", "3", "4"]
-    assert {x["iscsi_login.logout.response"] for x in logouts} == {"0"}
+    assert {x["iscsi_login.logout.response_code"] for x in logouts} == {"0"}
 
 
 def test_second_connection_joins_session(tshark):
@@ -149,8 +149,8 @@ def test_second_connection_joins_session(tshark):
     assert {x["iscsi_login.session"] for x in r.values()} == {"1"}
     assert r[14]["tcp.stream"] == "1" and r[14]["iscsi_login.cid"] == "1"
     assert r[14]["iscsi_login.tsih"] == "0x0021"
-    assert r[24]["iscsi_login.logout.reason"] == "1"
-    assert r[29]["iscsi_login.logout.reason"] == "0"
+    assert r[24]["iscsi_login.logout.reason_code"] == "1"
+    assert r[29]["iscsi_login.logout.reason_code"] == "0"
 
 
 @pytest.mark.parametrize("cap,count", [("real/discovery.pcap", "3"), ("real/sendtargets-large.pcap", "300"),

@@ -509,10 +509,13 @@ static void login_request(isl_analyzer *a, isl_conn *c, const isl_pdu_in *in, is
 
     if (!(h[0] & 0x40))
         isl_report(out, ISL_CHK_LOGIN_NOT_IMMEDIATE, "Login Request has I=0; login requests are always immediate");
-    if (c->state == CONN_FFP)
+    if (c->state == CONN_FFP) {
+        /* The target rejects it (Reject PDU); the connection stays in FFP. */
         isl_report(out, ISL_CHK_LOGIN_IN_FFP, "Login Request on a connection in full feature phase since frame %u",
                    l ? l->final_frame : 0);
-    else if (c->state == CONN_FAILED)
+        snapshot(r, c);
+        return;
+    } else if (c->state == CONN_FAILED)
         isl_report(out, ISL_CHK_LOGIN_AFTER_REJECT, "Login Request after the login failed with status 0x%04x (frame %u)",
                    l ? l->status : 0, l ? l->final_frame : 0);
 
@@ -803,8 +806,8 @@ static void login_response(isl_analyzer *a, isl_conn *c, const isl_pdu_in *in, i
         if (text_value(txt, "TargetPortalGroupTag"))
             l->saw_tpgt = true;
         if (t && offers)
-            isl_report(out, ISL_CHK_NEG_FINAL_WITH_OFFER, "Login Response with T=1 makes %u new offer%s that the initiator can no longer answer in this stage",
-                       offers, offers == 1 ? "" : "s");
+            isl_report(out, ISL_CHK_NEG_FINAL_WITH_OFFER, "Login Response with T=1 offers %s, which the initiator can no longer answer in this stage",
+                       isl_nego_last_offers(l->nego));
         keep_kv(l, txt, ISL_SIDE_T, csg, in->frame);
     }
 
@@ -1063,8 +1066,9 @@ static void text_response(isl_analyzer *a, isl_conn *c, const isl_pdu_in *in, is
         }
         if (x->sendtargets)
             sendtargets_records(x, txt, r);
-        else if (x->nego)
-            isl_nego_text(x->nego, ISL_SIDE_T, ISL_STAGE_FFP, in->frame, txt, out);
+        else if (x->nego && isl_nego_text(x->nego, ISL_SIDE_T, ISL_STAGE_FFP, in->frame, txt, out) && f && !cb)
+            isl_report(out, ISL_CHK_NEG_FINAL_WITH_OFFER, "Text Response with F=1 offers %s, which the initiator can no longer answer in this sequence",
+                       isl_nego_last_offers(x->nego));
         g_ptr_array_add(x->texts, txt);
     }
     if (f && !cb) {
@@ -1119,7 +1123,9 @@ static void logout_request(isl_analyzer *a, isl_conn *c, const isl_pdu_in *in, i
     else if (c->session && c->session->type == ISL_ST_DISCOVERY && lo->reason != 0)
         isl_report(&r->findings, ISL_CHK_LOGOUT_REASON, "Logout reason %u in a Discovery session; only 0 (close the session) is allowed", lo->reason);
     c->logout = lo;
-    c->logout_frame = in->frame;
+    /* reason 0 closes every connection; reasons 1 and 2 name a CID, which may be another one */
+    if (lo->reason == 0 || lo->cid == c->cid)
+        c->logout_frame = in->frame;
     lo->req_pdu = r;
 }
 
@@ -1155,6 +1161,8 @@ static void logout_response(isl_analyzer *a, isl_conn *c, const isl_pdu_in *in, 
     }
     if (c->session && c->session->ffp_ts >= 0)
         lo->session_duration = in->ts_ns - c->session->ffp_ts;
+    if (lo->response != 0)
+        c->logout_frame = 0;   /* the logout did not happen: requests may go on */
     if (c->session && lo->response == 0 && lo->reason == 0) {
         c->session->ended = true;
         c->session->logged_in = false;

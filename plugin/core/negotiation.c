@@ -23,6 +23,7 @@ struct isl_nego {
     isl_session_type type;
     isl_nego_shared *shared;
     GPtrArray *keys;            /* isl_kst* in order of first appearance */
+    GString *last_offers;       /* "Key=Value, ..." offers needing an answer made by the last text set */
     bool capped;
     uint32_t text_bytes[2][3];  /* key=value bytes per sender and stage (security, operational, Text) */
     bool text_over[2][3];       /* fmt.text_over_8192 reported */
@@ -54,6 +55,7 @@ isl_nego *isl_nego_new(bool login, bool leading, isl_session_type type, isl_nego
     n->type = type;
     n->shared = shared;
     n->keys = g_ptr_array_new_with_free_func(kst_free);
+    n->last_offers = g_string_new(NULL);
     return n;
 }
 
@@ -62,6 +64,7 @@ void isl_nego_free(isl_nego *n)
     if (!n)
         return;
     g_ptr_array_free(n->keys, TRUE);
+    g_string_free(n->last_offers, TRUE);
     g_free(n->auth.summary);
     g_free(n);
 }
@@ -506,6 +509,8 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
     unsigned new_offers = 0;
     GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
 
+    g_string_truncate(n->last_offers, 0);
+
     /* §6.1: a receiver only has to accept 8192 bytes of key=value text per
      * negotiation (each login stage, one Text sequence), 64 KiB in the
      * security stage of an authentication method with long items (SRP, KRB5). */
@@ -656,8 +661,11 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
                         || isl_list_contains(v, "Irrelevant") || isl_list_contains(v, "NotUnderstood"))))
                     isl_report(out, ISL_CHK_NEG_RESERVED_CONSTANT_OFFERED, "%s offered %s=%s: reserved constants are only answers",
                                isl_side_name(side), key, v);
-                else if (!(d && ((d->kind == ISL_KIND_BOOL_AND && !strcmp(v, "No")) || (d->kind == ISL_KIND_BOOL_OR && !strcmp(v, "Yes")))))
+                else if (!(d && ((d->kind == ISL_KIND_BOOL_AND && !strcmp(v, "No")) || (d->kind == ISL_KIND_BOOL_OR && !strcmp(v, "Yes"))))
+                         && d) {
                     new_offers++;
+                    g_string_append_printf(n->last_offers, "%s%s=%s", n->last_offers->len ? ", " : "", key, v);
+                }
                 if (d && !strcmp(d->name, "TaskReporting") && (!isl_list_contains(v, "RFC3720") || !isl_list_contains(v, "ResponseFence")))
                     isl_report(out, ISL_CHK_NEG_TASKREPORTING_OFFER, "TaskReporting=%s offered without %s", v,
                                !isl_list_contains(v, "RFC3720") ? "RFC3720" : "ResponseFence");
@@ -808,3 +816,5 @@ void isl_nego_auth_end(isl_nego *n, uint32_t frame, bool login_failed, isl_findi
 }
 
 const char *isl_nego_auth_summary(const isl_nego *n) { return n->auth.summary; }
+
+const char *isl_nego_last_offers(const isl_nego *n) { return n->last_offers->str; }

@@ -66,5 +66,7 @@ uint32_t isl_nego_mrdsl(const isl_nego *n, isl_side side, bool *is_default);
 /* One-line summary of authentication ("CHAP (MD5), one-way"), NULL if none. */
 const char *isl_nego_auth_summary(const isl_nego *n);
 const char *isl_nego_auth_method(const isl_nego *n);
+/* The offers needing an answer made by the last isl_nego_text() call, "Key=Value, ...". */
+const char *isl_nego_last_offers(const isl_nego *n);
 
 #endif
