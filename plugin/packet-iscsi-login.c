@@ -212,15 +212,15 @@ static const char *stages_str(wmem_allocator_t *pool, const isl_login *l)
 static void render_keys(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, const isl_login *l)
 {
     proto_item *ki;
-    proto_tree *kt = proto_tree_add_subtree_format(t, tvb, 0, 0, ett_keys, &ki, "Keys (%u)", l->kv->len);
+    proto_tree *kt = proto_tree_add_subtree_format(t, tvb, 0, 0, ett_keys, &ki, "Keys (%u)", isl_login_kv_count(l));
     gen(ki);
     for (int side = 0; side < 2; side++) {
         proto_item *si;
         proto_tree *st = proto_tree_add_subtree(kt, tvb, 0, 0, ett_keys_side, &si,
                                                 side == ISL_SIDE_I ? "Sent by initiator" : "Sent by target");
         gen(si);
-        for (guint i = 0; i < l->kv->len; i++) {
-            const isl_kv *kv = &g_array_index(l->kv, isl_kv, i);
+        for (unsigned i = 0; i < isl_login_kv_count(l); i++) {
+            const isl_kv kv_ = isl_login_kv_at(l, i), *kv = &kv_;
             if (kv->side != side)
                 continue;
             gen(proto_tree_add_string_format_value(st, side == ISL_SIDE_I ? hf_key_initiator : hf_key_target, tvb, 0, 0,

@@ -79,9 +79,11 @@ static void tables_reset(stat_tap_table *t)
     t->num_elements = 0;
 }
 
-/* Called by free_stat_tables() for every item of every visible row, right
- * before it frees the rows and the table: the last call of a table also
- * frees the hidden rows behind them. */
+/* Called by free_stat_tables() (Qt, when the last dialog of the statistic
+ * closes) for every item of every visible row, right before it frees the
+ * rows and the table: the last call of a table also frees the hidden rows
+ * behind them.  A table freed while it shows no row gets no call, and its
+ * hidden rows (a few hundred bytes each) stay allocated. */
 static void tables_free_item(stat_tap_table *t, guint row, guint col, stat_tap_table_item_type *it)
 {
     item_clear(it);
@@ -124,8 +126,8 @@ static void set_str_take(stat_tap_table_item_type *row, unsigned col, char *s)
 }
 
 /* Rows are kept sorted by column 0's user_data key (kind, status code,
- * session number) or, when by_label, by column 0's text.  Binary search,
- * so that a capture with many sessions stays linear. */
+ * session number) or, when label is given, by column 0's text.  Binary
+ * search, so that a capture with many sessions stays fast. */
 static stat_tap_table_item_type *row_find_or_insert(stat_tap_table *t, guint key, const char *label, bool *created)
 {
     guint lo = 0, hi = t->num_elements;

@@ -259,10 +259,7 @@ def _summaries():
     return {r[2]: (r[5], r[6]) for r in mod.parse_checks((REPO / "plugin" / "core" / "checks.def").read_text())}
 
 
-
-@pytest.mark.parametrize("abbrev", [
-    pytest.param(a, id=a, marks=[pytest.mark.xfail(strict=True, reason=REGISTRATION_BUGS[a])]
-                 if a in REGISTRATION_BUGS else []) for a in CHECKS])
+@pytest.mark.parametrize("abbrev", CHECKS)
 def test_check_is_registered(tshark, abbrev):
     """`tshark -G fields` lists iscsi_login.<abbrev> as the expert field of
     this checks.def row: FT_NONE, named by the summary, the example as blurb."""

@@ -138,8 +138,9 @@ static void login_free(gpointer p)
 {
     isl_login *l = p;
     isl_nego_free(l->nego);
-    g_ptr_array_free(l->texts, TRUE);
-    g_array_free(l->kv, TRUE);
+    for (guint i = 0; i < l->texts->len; i++)
+        isl_text_free(g_array_index(l->texts, isl_login_text, i).text);
+    g_array_free(l->texts, TRUE);
     g_free(l->redirect);
     g_free(l);
 }
@@ -404,11 +405,29 @@ static void report_text_format(isl_text *t, isl_pdu *r, const char *what)
 
 static void keep_kv(isl_login *l, isl_text *t, isl_side side, uint8_t stage, uint32_t frame)
 {
-    g_ptr_array_add(l->texts, t);
-    for (unsigned i = 0; i < t->n_pairs; i++) {
-        isl_kv kv = { (uint8_t)side, stage, frame, t->pairs[i].key, t->pairs[i].value };
-        g_array_append_val(l->kv, kv);
+    isl_login_text lt = { t, (uint8_t)side, stage, frame };
+    g_array_append_val(l->texts, lt);
+    l->n_kv += t->n_pairs;
+}
+
+unsigned isl_login_kv_count(const isl_login *l) { return l->n_kv; }
+
+isl_kv isl_login_kv_at(const isl_login *l, unsigned i)
+{
+    isl_kv kv = { 0, 0, 0, NULL, NULL };
+    for (guint j = 0; j < l->texts->len; j++) {
+        const isl_login_text *lt = &g_array_index(l->texts, isl_login_text, j);
+        if (i < lt->text->n_pairs) {
+            kv.side = lt->side;
+            kv.stage = lt->stage;
+            kv.frame = lt->frame;
+            kv.key = lt->text->pairs[i].key;
+            kv.value = lt->text->pairs[i].value;
+            return kv;
+        }
+        i -= lt->text->n_pairs;
     }
+    return kv;
 }
 
 static const char *text_value(const isl_text *t, const char *key)
@@ -437,8 +456,7 @@ static isl_login *login_new(isl_analyzer *a, isl_conn *c, uint32_t frame, int64_
     l->conn = c;
     l->first_frame = frame;
     l->first_ts = ts;
-    l->texts = g_ptr_array_new_with_free_func(text_free_cb);
-    l->kv = g_array_new(FALSE, FALSE, sizeof(isl_kv));
+    l->texts = g_array_new(FALSE, FALSE, sizeof(isl_login_text));
     l->outcome = ISL_OUT_IN_PROGRESS;
     l->stage_frame = frame;
     l->stage_ts = ts;
@@ -805,7 +823,9 @@ static void login_response(isl_analyzer *a, isl_conn *c, const isl_pdu_in *in, i
         offers = isl_nego_text(l->nego, ISL_SIDE_T, csg == 1 ? ISL_STAGE_OP : ISL_STAGE_SEC, in->frame, txt, out);
         if (text_value(txt, "TargetPortalGroupTag"))
             l->saw_tpgt = true;
-        if (t && offers)
+        /* When the capture started within this stage, the target's keys may
+         * answer requests that were not captured: not offers. */
+        if (t && offers && !(l->started_mid && l->mid_stage == csg))
             isl_report(out, ISL_CHK_NEG_FINAL_WITH_OFFER, "Login Response with T=1 offers %s, which the initiator can no longer answer in this stage",
                        isl_nego_last_offers(l->nego));
         keep_kv(l, txt, ISL_SIDE_T, csg, in->frame);
@@ -1066,7 +1086,8 @@ static void text_response(isl_analyzer *a, isl_conn *c, const isl_pdu_in *in, is
         }
         if (x->sendtargets)
             sendtargets_records(x, txt, r);
-        else if (x->nego && isl_nego_text(x->nego, ISL_SIDE_T, ISL_STAGE_FFP, in->frame, txt, out) && f && !cb)
+        else if (x->nego && isl_nego_text(x->nego, ISL_SIDE_T, ISL_STAGE_FFP, in->frame, txt, out) && f && !cb
+                 && *isl_nego_last_offers(x->nego))
             isl_report(out, ISL_CHK_NEG_FINAL_WITH_OFFER, "Text Response with F=1 offers %s, which the initiator can no longer answer in this sequence",
                        isl_nego_last_offers(x->nego));
         g_ptr_array_add(x->texts, txt);

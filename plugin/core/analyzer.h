@@ -90,8 +90,8 @@ struct isl_login {
     isl_outcome outcome;
     uint16_t status;
     isl_nego *nego;
-    GPtrArray *texts;          /* isl_text* of this login, both sides */
-    GArray *kv;                /* isl_kv, every pair in wire order */
+    GArray *texts;             /* isl_login_text: each text set of this login, both sides */
+    unsigned n_kv;             /* pairs in all of them */
     char *redirect;
     bool saw_tpgt, req_t, have_statsn, have_resp_version;
     uint8_t req_csg, req_nsg, resp_vmax, resp_vact;
@@ -105,6 +105,18 @@ typedef struct {
     uint32_t frame;
     const char *key, *value;   /* into login->texts */
 } isl_kv;
+
+/* One text set of a login: who sent it, where (pairs are derived, not copied,
+ * to keep per-session memory small). */
+typedef struct {
+    isl_text *text;
+    uint8_t side, stage;
+    uint32_t frame;
+} isl_login_text;
+
+/* Every pair of a login in wire order: count and i-th pair. */
+unsigned isl_login_kv_count(const isl_login *l);
+isl_kv isl_login_kv_at(const isl_login *l, unsigned i);
 
 struct isl_textx {
     isl_session *session;

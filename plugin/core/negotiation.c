@@ -40,10 +40,8 @@ static const char *stage_name(isl_stage s)
 static void kst_free(gpointer p)
 {
     isl_kst *k = p;
+    /* name and values point into the key table or the caller's texts */
     g_free(k->result);
-    g_free((char *)k->name);
-    g_free((char *)k->value[0]);
-    g_free((char *)k->value[1]);
     g_free(k);
 }
 
@@ -94,7 +92,7 @@ static isl_kst *kst_get(isl_nego *n, const isl_key_def *def, const char *name, b
         return NULL;
     k = g_new0(isl_kst, 1);
     k->def = def;
-    k->name = g_strdup(def ? def->name : name);
+    k->name = def ? def->name : name;
     k->offerer = -1;
     g_ptr_array_add(n->keys, k);
     *created = true;
@@ -643,7 +641,7 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
                            isl_side_name(side), key, k->frame[side]);
             continue;
         }
-        k->value[side] = g_strdup(v);
+        k->value[side] = v;
         k->frame[side] = frame;
         k->stage[side] = (uint8_t)stage;
 
@@ -661,10 +659,11 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
                         || isl_list_contains(v, "Irrelevant") || isl_list_contains(v, "NotUnderstood"))))
                     isl_report(out, ISL_CHK_NEG_RESERVED_CONSTANT_OFFERED, "%s offered %s=%s: reserved constants are only answers",
                                isl_side_name(side), key, v);
-                else if (!(d && ((d->kind == ISL_KIND_BOOL_AND && !strcmp(v, "No")) || (d->kind == ISL_KIND_BOOL_OR && !strcmp(v, "Yes"))))
-                         && d) {
+                else if (!(d && ((d->kind == ISL_KIND_BOOL_AND && !strcmp(v, "No")) || (d->kind == ISL_KIND_BOOL_OR && !strcmp(v, "Yes"))))) {
                     new_offers++;
-                    g_string_append_printf(n->last_offers, "%s%s=%s", n->last_offers->len ? ", " : "", key, v);
+                    /* X- and unknown keys may be declarative: only standard keys surely need an answer */
+                    if (d)
+                        g_string_append_printf(n->last_offers, "%s%s=%s", n->last_offers->len ? ", " : "", key, v);
                 }
                 if (d && !strcmp(d->name, "TaskReporting") && (!isl_list_contains(v, "RFC3720") || !isl_list_contains(v, "ResponseFence")))
                     isl_report(out, ISL_CHK_NEG_TASKREPORTING_OFFER, "TaskReporting=%s offered without %s", v,

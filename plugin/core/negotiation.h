@@ -45,6 +45,7 @@ void isl_nego_free(isl_nego *n);
 void isl_nego_set_session_type(isl_nego *n, isl_session_type type);
 
 /* Feed one reassembled text set (one PDU or C-bit chain) sent by side in stage.
+ * The text must live as long as the negotiation: key names and values point into it.
  * Returns the number of new offers this side made that need an answer. */
 unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t frame,
                        const isl_text *text, isl_findings *out);

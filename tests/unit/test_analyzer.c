@@ -115,9 +115,9 @@ static void test_login_two_stages(void)
     g_assert_cmpuint(isl_nego_mrdsl(l->nego, ISL_SIDE_I, NULL), ==, 65536);
     g_assert_cmpuint(isl_nego_mrdsl(l->nego, ISL_SIDE_T, NULL), ==, 262144);
     g_assert_cmpstr(isl_nego_find(l->nego, "HeaderDigest")->result, ==, "None");
-    g_assert_cmpuint(l->kv->len, ==, 9);
-    g_assert_cmpstr(g_array_index(l->kv, isl_kv, 8).key, ==, "MaxRecvDataSegmentLength");
-    g_assert_cmpuint(g_array_index(l->kv, isl_kv, 8).frame, ==, 4);
+    g_assert_cmpuint(isl_login_kv_count(l), ==, 9);
+    g_assert_cmpstr(isl_login_kv_at(l, 8).key, ==, "MaxRecvDataSegmentLength");
+    g_assert_cmpuint(isl_login_kv_at(l, 8).frame, ==, 4);
     ab_clear(&b);
 }
 
@@ -621,10 +621,10 @@ static void test_cbit_reassembly(void)
                 .expsn = 1, TPGT);
     expect(&p[3]->findings, ISL_CHK_LOGIN_SUMMARY, 1);
     l = p[3]->login;
-    g_assert_cmpuint(l->kv->len, ==, 3);
-    g_assert_cmpstr(g_array_index(l->kv, isl_kv, 1).key, ==, "TargetName");
-    g_assert_cmpstr(g_array_index(l->kv, isl_kv, 1).value, ==, TNAME);
-    g_assert_cmpuint(g_array_index(l->kv, isl_kv, 1).frame, ==, 3);
+    g_assert_cmpuint(isl_login_kv_count(l), ==, 3);
+    g_assert_cmpstr(isl_login_kv_at(l, 1).key, ==, "TargetName");
+    g_assert_cmpstr(isl_login_kv_at(l, 1).value, ==, TNAME);
+    g_assert_cmpuint(isl_login_kv_at(l, 1).frame, ==, 3);
     ab_clear(&b);
 }
 
@@ -647,10 +647,10 @@ static void test_cbit_response_reassembly(void)
     expect(&r->findings, ISL_CHK_LOGIN_SUMMARY, 1);   /* and no login.no_tpgt: the TPGT came in frame 2 */
     g_assert_cmpuint(r->continued_from, ==, 2);
     l = r->login;
-    g_assert_cmpuint(l->kv->len, ==, 4);
-    g_assert_cmpstr(g_array_index(l->kv, isl_kv, 3).key, ==, "TargetAlias");
-    g_assert_cmpstr(g_array_index(l->kv, isl_kv, 3).value, ==, "disk1");
-    g_assert_cmpuint(g_array_index(l->kv, isl_kv, 3).side, ==, ISL_SIDE_T);
+    g_assert_cmpuint(isl_login_kv_count(l), ==, 4);
+    g_assert_cmpstr(isl_login_kv_at(l, 3).key, ==, "TargetAlias");
+    g_assert_cmpstr(isl_login_kv_at(l, 3).value, ==, "disk1");
+    g_assert_cmpuint(isl_login_kv_at(l, 3).side, ==, ISL_SIDE_T);
     ab_clear(&b);
 }
 
