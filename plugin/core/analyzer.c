@@ -33,6 +33,7 @@ struct isl_analyzer {
     isl_limits lim;
     GHashTable *conns;            /* conn key -> isl_conn* */
     GPtrArray *sessions;          /* isl_session*, index = number - 1 */
+    GHashTable *by_isid;          /* ISID (48-bit) -> GPtrArray of isl_session*, oldest first */
     GPtrArray *pdus;              /* isl_pdu* (owned) */
     GPtrArray *logins, *textxs, *logouts;
     isl_nego_shared shared;
@@ -194,6 +195,7 @@ isl_analyzer *isl_analyzer_new(const isl_limits *limits)
     a->lim = limits ? *limits : def;
     a->conns = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, conn_free);
     a->sessions = g_ptr_array_new_with_free_func(session_free);
+    a->by_isid = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
     a->pdus = g_ptr_array_new_with_free_func(pdu_free);
     a->logins = g_ptr_array_new_with_free_func(login_free);
     a->textxs = g_ptr_array_new_with_free_func(textx_free);
@@ -212,6 +214,7 @@ void isl_analyzer_free(isl_analyzer *a)
     g_ptr_array_free(a->logins, TRUE);
     g_ptr_array_free(a->textxs, TRUE);
     g_ptr_array_free(a->logouts, TRUE);
+    g_hash_table_destroy(a->by_isid);
     g_ptr_array_free(a->sessions, TRUE);
     g_hash_table_destroy(a->shared.chap_challenges);
     g_free(a);
@@ -238,6 +241,21 @@ static isl_conn *conn_get(isl_analyzer *a, const isl_pdu_in *in, bool from_initi
     return c;
 }
 
+static gint64 isid_key(const uint8_t *isid)
+{
+    gint64 k = 0;
+    for (int i = 0; i < 6; i++)
+        k = (k << 8) | isid[i];
+    return k;
+}
+
+/* Sessions with this ISID: lookups stay O(1) on captures with many logins. */
+static GPtrArray *sessions_with_isid(isl_analyzer *a, const uint8_t *isid)
+{
+    gint64 key = isid_key(isid);
+    return g_hash_table_lookup(a->by_isid, &key);
+}
+
 static isl_session *session_new(isl_analyzer *a, const uint8_t *isid, uint16_t tsih, uint32_t frame, int64_t ts,
                                 isl_findings *out)
 {
@@ -256,6 +274,15 @@ static isl_session *session_new(isl_analyzer *a, const uint8_t *isid, uint16_t t
     s->first_ts = ts;
     s->ffp_ts = -1;
     g_ptr_array_add(a->sessions, s);
+    {
+        gint64 key = isid_key(isid);
+        GPtrArray *same = g_hash_table_lookup(a->by_isid, &key);
+        if (!same) {
+            same = g_ptr_array_new();
+            g_hash_table_insert(a->by_isid, g_memdup2(&key, sizeof key), same);
+        }
+        g_ptr_array_add(same, s);
+    }
     return s;
 }
 
@@ -265,8 +292,9 @@ static bool str_eq0(const char *a, const char *b) { return a && b && strcmp(a, b
  * target identifies sessions by initiator name + ISID + target). */
 static isl_session *session_find(isl_analyzer *a, const uint8_t *isid, uint16_t tsih, const char *iname, const char *tname)
 {
-    for (unsigned i = a->sessions->len; i-- > 0;) {
-        isl_session *s = g_ptr_array_index(a->sessions, i);
+    GPtrArray *same = sessions_with_isid(a, isid);
+    for (unsigned i = same ? same->len : 0; i-- > 0;) {
+        isl_session *s = g_ptr_array_index(same, i);
         if (memcmp(s->isid, isid, 6) || s->ended)
             continue;
         if (tsih && s->tsih != tsih)
@@ -496,8 +524,9 @@ static void check_reinstatement(isl_analyzer *a, isl_login *l, isl_pdu *r)
     isl_session *s = l->session;
     if (!s || !l->leading || !s->initiator_name)
         return;
-    for (unsigned i = 0; i < a->sessions->len; i++) {
-        isl_session *o = g_ptr_array_index(a->sessions, i);
+    GPtrArray *same = sessions_with_isid(a, s->isid);
+    for (unsigned i = 0; same && i < same->len; i++) {
+        isl_session *o = g_ptr_array_index(same, i);
         if (o == s || o->ended || !o->logged_in || memcmp(o->isid, s->isid, 6))
             continue;
         if (!str_eq0(o->initiator_name, s->initiator_name))

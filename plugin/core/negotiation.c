@@ -40,8 +40,8 @@ static const char *stage_name(isl_stage s)
 static void kst_free(gpointer p)
 {
     isl_kst *k = p;
-    /* name and values point into the key table or the caller's texts */
-    g_free(k->result);
+    /* name, values and result point into the key table, the caller's texts or literals */
+    g_free(k->owned);
     g_free(k);
 }
 
@@ -297,7 +297,7 @@ static void settle(isl_nego *n, isl_kst *k, isl_side ans, uint32_t frame, isl_fi
             isl_report(out, ISL_CHK_NEG_RANGE_MISUSE, "%s answered %s=%s: an answer must be a single value",
                        isl_side_name(ans), k->name, a);
         if (strcmp(a, "Irrelevant"))
-            k->result = g_strdup(a);
+            k->result = a;
         return;
     }
     if (!strcmp(a, "Irrelevant")) {
@@ -310,7 +310,7 @@ static void settle(isl_nego *n, isl_kst *k, isl_side ans, uint32_t frame, isl_fi
         return;
     }
     if (!d) {
-        k->result = g_strdup(a);
+        k->result = a;
         return;
     }
     switch (d->kind) {
@@ -330,7 +330,7 @@ static void settle(isl_nego *n, isl_kst *k, isl_side ans, uint32_t frame, isl_fi
         if (idx > 0)
             isl_report(out, ISL_CHK_NEG_LIST_NOT_FIRST, "%s chose %s=%s; the %s preferred %.*s (frame %u)",
                        isl_side_name(ans), k->name, a, side_lc(off), (int)strcspn(o, ","), o, k->frame[off]);
-        k->result = g_strdup(a);
+        k->result = a;
         return;
     }
     case ISL_KIND_NUM_MIN:
@@ -343,7 +343,10 @@ static void settle(isl_nego *n, isl_kst *k, isl_side ans, uint32_t frame, isl_fi
         if (d->kind == ISL_KIND_NUM_MAX && xa < xo)
             isl_report(out, ISL_CHK_NEG_MAX_ANSWER_BELOW_OFFER, "%s answered %s=%s, below the %s's offer %s (frame %u); the result is the maximum",
                        isl_side_name(ans), k->name, a, side_lc(off), o, k->frame[off]);
-        k->result = g_strdup_printf("%" G_GUINT64_FORMAT, d->kind == ISL_KIND_NUM_MIN ? MIN(xo, xa) : MAX(xo, xa));
+        /* min/max is one of the two values as sent: point at it unless it is hex */
+        k->result = (d->kind == ISL_KIND_NUM_MIN ? xa <= xo : xa >= xo) ? a : o;
+        if (k->result[0] == '0' && k->result[1])
+            k->result = k->owned = g_strdup_printf("%" G_GUINT64_FORMAT, d->kind == ISL_KIND_NUM_MIN ? MIN(xo, xa) : MAX(xo, xa));
         return;
     case ISL_KIND_BOOL_AND:
     case ISL_KIND_BOOL_OR: {
@@ -356,7 +359,7 @@ static void settle(isl_nego *n, isl_kst *k, isl_side ans, uint32_t frame, isl_fi
         if (d->kind == ISL_KIND_BOOL_OR && yo && !ya)
             isl_report(out, ISL_CHK_NEG_BOOL_OR, "%s answered %s=No to the %s's Yes (frame %u); OR of Yes and No is Yes",
                        isl_side_name(ans), k->name, side_lc(off), k->frame[off]);
-        k->result = g_strdup(d->kind == ISL_KIND_BOOL_AND ? (yo && ya ? "Yes" : "No") : (yo || ya ? "Yes" : "No"));
+        k->result = d->kind == ISL_KIND_BOOL_AND ? (yo && ya ? "Yes" : "No") : (yo || ya ? "Yes" : "No");
         return;
     }
     default:
@@ -689,7 +692,7 @@ void isl_nego_stage_end(isl_nego *n, isl_stage stage, uint32_t frame, isl_findin
         if (k->def && ((k->def->kind == ISL_KIND_BOOL_AND && !strcmp(o, "No")) ||
                        (k->def->kind == ISL_KIND_BOOL_OR && !strcmp(o, "Yes")))) {
             k->answered = true;
-            k->result = g_strdup(o);   /* AND-No and OR-Yes need no answer */
+            k->result = o;   /* AND-No and OR-Yes need no answer */
             continue;
         }
         /* Target offers in the T=1 Login Response that ends the stage: the

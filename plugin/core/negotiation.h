@@ -28,7 +28,8 @@ typedef struct {
     int8_t offerer;              /* side that spoke first, -1 none */
     bool answered;
     bool by_default;             /* result is the key's default (never settled) */
-    char *result;                /* negotiated value (owned), NULL if none/default */
+    const char *result;          /* negotiated value (into a text or a literal), NULL if none/default */
+    char *owned;                 /* result when it had to be respelled (hex to decimal) */
     uint32_t result_frame;
 } isl_kst;
 

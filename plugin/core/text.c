@@ -36,6 +36,9 @@ isl_text *isl_text_split(const uint8_t *data, size_t len)
         t->n_pairs++;
         off += ilen + 1;
     }
+    /* Kept for the whole capture: no slack. */
+    if (t->n_pairs < cap)
+        t->pairs = g_renew(isl_pair, t->pairs, t->n_pairs ? t->n_pairs : 1);
     return t;
 }
 
