@@ -441,8 +441,8 @@ static tap_packet_status sessions_packet(void *tapdata, packet_info *pinfo _U_, 
             session_leading_login(row, x);
         break;
     case ISL_X_SENDTARGETS:
-        /* n_targets adds up every SendTargets of the session so far. */
-        set_uint(row, SC_TARGETS, s->n_targets);
+        /* Each SendTargets record counts its own reply: the same sum with any filter and pass. */
+        set_uint(row, SC_TARGETS, row[SC_TARGETS].value.uint_value + x->n_targets);
         break;
     default:
         break;

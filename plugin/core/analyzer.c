@@ -326,6 +326,7 @@ static void add_xrec(isl_pdu *r, isl_xkind kind, isl_session *s, uint16_t status
     x->last_frame = last;
     x->sess = s;
     x->login = NULL;
+    x->n_targets = 0;
 }
 
 static void snapshot(isl_pdu *r, isl_conn *c)
@@ -1143,6 +1144,7 @@ static void text_response(isl_analyzer *a, isl_conn *c, const isl_pdu_in *in, is
         }
         add_xrec(r, x->sendtargets ? ISL_X_SENDTARGETS : ISL_X_TEXT, x->session, 0, false, true,
                  in->ts_ns - x->first_ts, x->first_frame, in->frame);
+        r->xrecs[r->n_xrecs - 1].n_targets = x->targets->len;
     }
 }
 

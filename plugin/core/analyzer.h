@@ -154,6 +154,7 @@ typedef struct {
     bool failed, complete;
     int64_t time_ns;           /* -1 when the start was not captured */
     uint32_t first_frame, last_frame;
+    uint32_t n_targets;        /* SendTargets: targets this exchange returned */
     const isl_session *sess;   /* for listeners wanting more (NULL if untracked) */
     const isl_login *login;    /* login exchanges and stages */
 } isl_xrec;

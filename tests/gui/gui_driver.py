@@ -188,7 +188,11 @@ def main():
     res = {"capture": args.capture, "filter": args.filter, "screenshots": []}
     res["a11y_bus"] = publish_a11y_bus()
     log = open(args.out + ".wireshark.log", "w")
-    ws = subprocess.Popen(["wireshark", "-r", args.capture, "-z", "iscsi,login"], stdout=log, stderr=subprocess.STDOUT)
+    ws_env = dict(os.environ)
+    if os.environ.get("GUI_WIRESHARK_PRELOAD"):   # sanitizer runtime, for Wireshark only
+        ws_env["LD_PRELOAD"] = os.environ["GUI_WIRESHARK_PRELOAD"]
+    ws = subprocess.Popen(["wireshark", "-r", args.capture, "-z", "iscsi,login"], stdout=log, stderr=subprocess.STDOUT,
+                          env=ws_env)
     try:
         app = wait_for("Wireshark on the accessibility bus", wireshark_app(ws.pid), args.timeout)
         wait_for(f"the {LOGIN_TITLE} dialog opened by -z", lambda: window(app, LOGIN_TITLE), args.timeout)
@@ -213,7 +217,7 @@ def main():
             wait_for(f"the {SESSIONS_TITLE} dialog opened from the menu", lambda: window(app, SESSIONS_TITLE), args.timeout)
             res["sessions_menu"] = read_stable(app, SESSIONS_TITLE, timeout=args.timeout)
             shot = args.shots + "-sessions.png"
-            screenshot(shot, SESSIONS_TITLE, (0, 560, 2540, 420))
+            screenshot(shot, SESSIONS_TITLE, (10, 560, 2530, 420))
             res["screenshots"].append(shot)
 
         # Retap with a display filter typed into the dialog, then without.
