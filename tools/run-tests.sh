@@ -4,7 +4,10 @@
 # built plugin.  Usage: sudo bash tools/run-tests.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ "$(id -u)" = 0 ] && bash tools/install-deps.sh
+if [ "$(id -u)" = 0 ]; then
+    bash tools/install-deps.sh
+    sh tests/gui/install-deps.sh      # Wireshark Qt under Xvfb for tests/test_gui.py
+fi
 bash tools/build.sh
 echo "== C unit tests (RFC core)"
 ctest --test-dir build --output-on-failure
