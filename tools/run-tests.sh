@@ -1,15 +1,60 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The whole test suite: build, C unit tests, capture tests with the freshly
-# built plugin.  Usage: sudo bash tools/run-tests.sh
+# built plugin (normal and ASan/UBSan), a short fuzz round, and the package
+# matrix on Wireshark 4.4 and 4.6.  Usage: sudo bash tools/run-tests.sh
+#
+# ISCSI_LOGIN_STAGES selects stages (default: all):
+#   unit pytest sanitized fuzz matrix
 set -euo pipefail
 cd "$(dirname "$0")/.."
+stages=" ${ISCSI_LOGIN_STAGES:-unit pytest sanitized fuzz matrix} "
+want() { [[ "$stages" == *" $1 "* ]]; }
+start=$(date +%s)
+stamp() { echo "== [$(( $(date +%s) - start ))s] $*"; }
+
 if [ "$(id -u)" = 0 ]; then
     bash tools/install-deps.sh
     sh tests/gui/install-deps.sh      # Wireshark Qt under Xvfb for tests/test_gui.py
 fi
 bash tools/build.sh
-echo "== C unit tests (RFC core)"
-ctest --test-dir build --output-on-failure
-echo "== capture tests (tshark + plugin)"
-/usr/bin/python3 -m pytest -q tests
+
+matrix_pid=
+if want matrix && [ "$(id -u)" = 0 ]; then
+    # Debian trixie (4.4) and sid (4.6) roots take long to make the first time:
+    # run the package matrix beside the other stages and wait for it at the end.
+    stamp "package matrix (trixie, sid) started in the background"
+    bash packaging/matrix -r "trixie sid" -o build-matrix \
+        -a "tests/test_foundation.py tests/test_real_stacks.py tests/test_experts.py -q" \
+        >build-matrix.log 2>&1 </dev/null &
+    matrix_pid=$!
+fi
+
+status=0
+if want unit; then
+    stamp "C unit tests (RFC core)"
+    ctest --test-dir build --output-on-failure </dev/null || status=1
+fi
+if want pytest; then
+    stamp "capture tests (tshark + plugin)"
+    /usr/bin/python3 -m pytest -q -p no:cacheprovider tests </dev/null || status=1
+fi
+if want sanitized; then
+    stamp "capture tests with the ASan + UBSan plugin"
+    bash tests/fuzz/run-sanitized-tests.sh tests/test_foundation.py tests/test_real_stacks.py \
+        tests/test_experts.py tests/test_consistency.py || status=1
+fi
+if want fuzz; then
+    stamp "libFuzzer round on the RFC core"
+    bash tests/fuzz/run-libfuzzer-ci.sh 20 || status=1
+    stamp "capture fuzzing round (editcap -E / -s)"
+    bash tests/fuzz/capture-fuzz.sh --seconds 120 --count 400 || status=1
+fi
+if [ -n "$matrix_pid" ]; then
+    stamp "waiting for the package matrix"
+    wait "$matrix_pid" || status=1
+    cat build-matrix/summary.txt 2>/dev/null || tail -50 build-matrix.log
+fi
+stamp "done"
+if [ "$status" = 0 ]; then echo "1 passed, 0 failed: all stages"; else echo "0 passed, 1 failed: see the stages above"; fi
+exit "$status"

@@ -77,10 +77,10 @@ static void render(const isl_pdu *r)
         sink(isl_status_class_name(l->status));
         sink(isl_status_detail_name(l->status));
         sink(l->redirect);
-        for (guint i = 0; i < l->kv->len; i++) {
-            const isl_kv *kv = &g_array_index(l->kv, isl_kv, i);
-            sink(kv->key);
-            sink(kv->value);
+        for (unsigned i = 0; i < isl_login_kv_count(l); i++) {
+            isl_kv kv = isl_login_kv_at(l, i);
+            sink(kv.key);
+            sink(kv.value);
         }
         render_nego(l->nego);
     }
