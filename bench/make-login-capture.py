@@ -15,9 +15,12 @@ number i (deterministic, no randomness):
   * otherwise:   AuthMethod=None security stage + operational stage
 
 Initiator names cycle over 2,000 hosts, target names over 64 targets on 4
-portals (127.0.0.1..4:3260); every session has its own ISID (type 0x80 random
-format, derived from i), its own initiator address/port (127.1.x.y:40000+)
-and its own TSIH.  About 12 frames and 3.2 KiB per session.
+portals (127.0.0.1..4:3260).  ISIDs are of the random type (0x80...): for
+i % 10 < 3 the host reuses one ISID per target, as open-iscsi does (the
+RFC 7143 ISID rule; such logins of one host/target pair are 8,000 sessions
+apart, never concurrent), the others get an ISID of their own.  Every session
+has its own initiator address/port (127.1.x.y:40000+) and TSIH.  About 12.4
+frames and 1.9 KiB per session.
 
 J worker processes (default: all CPUs) build consecutive blocks of sessions
 into temporary files that are then concatenated in order; the blocks are laid
@@ -90,7 +93,13 @@ def session_flow(pcap, i):
     host = i % HOSTS
     iname = "iqn.2026-11.test.bench:host%04d" % host
     tname = None if kind == "discovery" else "iqn.2026-11.test.bench:target%02d" % (i % TARGETS)
-    isid = (0x80 << 40) | ((i * 2654435761) & 0xFFFFFF) << 16 | (i & 0xFFFF)
+    if i % 10 < 3:
+        # open-iscsi style: the same ISID every time this host logs in to this
+        # target (RFC 7143 ISID rule), so sessions of one pair share an ISID
+        pair = host * TARGETS + i % TARGETS
+        isid = (0x80 << 40) | ((pair * 2654435761) & 0xFFFFFF) << 16 | 0xA000 | (pair & 0x0FFF)
+    else:
+        isid = (0x80 << 40) | ((i * 2654435761) & 0xFFFFFF) << 16 | (i & 0xFFFF)
     s = Session(isid, iname, tname, tsih_assigned=1 + i % 0xFFFE)
     ip = "127.1.%d.%d" % ((i // 100) // 250 % 250, (i // 100) % 250 + 1)
     port = 40000 + i % 100
