@@ -25,7 +25,7 @@ if want matrix && [ "$(id -u)" = 0 ]; then
     # run the package matrix beside the other stages and wait for it at the end.
     stamp "package matrix (trixie, sid) started in the background"
     bash packaging/matrix -r "trixie sid" -o build-matrix \
-        -a "tests/test_foundation.py tests/test_real_stacks.py tests/test_experts.py -q" \
+        -a "tests/test_foundation.py tests/test_real_stacks.py -q" \
         >build-matrix.log 2>&1 </dev/null &
     matrix_pid=$!
 fi
