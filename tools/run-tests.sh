@@ -37,7 +37,7 @@ if want unit; then
 fi
 if want pytest; then
     stamp "capture tests (tshark + plugin)"
-    /usr/bin/python3 -m pytest -q -p no:cacheprovider tests </dev/null || status=1
+    /usr/bin/python3 -m pytest -q -rs -p no:cacheprovider tests </dev/null || status=1
 fi
 if want sanitized; then
     stamp "capture tests with the ASan + UBSan plugin"
