@@ -402,9 +402,10 @@ static void render_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
         add_reltime(t, hf_response_time, tvb, r->rtt_ns);
     if (r->continued_from)
         gen(proto_tree_add_uint(t, hf_continued_from, tvb, 0, 0, r->continued_from));
-    if (r->login_final && r->login)
+    /* Key and parameter lists are long strings: build them only for a tree. */
+    if (tree && r->login_final && r->login)
         render_login(t, tvb, pinfo->pool, r);
-    if (r->text_final && r->textx)
+    if (tree && r->text_final && r->textx)
         render_text(t, tvb, pinfo, r);
     if (r->logout)
         render_logout(t, tvb, r);
@@ -499,12 +500,13 @@ static isl_heur_ret dissect_text_continuation_heur(tvbuff_t *tvb, packet_info *p
     return TRUE;
 }
 
-/* Runs for every frame of the capture: compare protocol ids, no strings. */
+/* Runs for every frame of the capture: compare protocol ids, no strings.
+ * (PDUs claimed by our TCP heuristic are rendered by it, not here.) */
 static bool frame_has_iscsi(packet_info *pinfo)
 {
     for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f)) {
         int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
-        if (id == proto_iscsi || id == proto_iscsi_login)
+        if (id == proto_iscsi)
             return true;
     }
     return false;

@@ -235,7 +235,7 @@ static isl_conn *conn_get(isl_analyzer *a, const isl_pdu_in *in, bool from_initi
     c->key = in->conn_key;
     c->iep = g_strdup(from_initiator ? in->src : in->dst);
     c->tep = g_strdup(from_initiator ? in->dst : in->src);
-    c->mrdsl[0] = c->mrdsl[1] = 8192;
+    c->mrdsl[0] = c->mrdsl[1] = 0;   /* unknown until a login is seen */
     c->texts = g_ptr_array_new();
     g_hash_table_insert(a->conns, GUINT_TO_POINTER(in->conn_key), c);
     return c;
@@ -586,7 +586,11 @@ static void login_request(isl_analyzer *a, isl_conn *c, const isl_pdu_in *in, is
             if (l->session)
                 l->session->leading = l;
         } else {
-            l->session = session_find(a, h + 8, tsih, NULL, NULL);
+            /* TSIHs are per target: bind by the names too when this request carries them. */
+            isl_text *peek = cb ? NULL : isl_text_split(data ? data : (const uint8_t *)"", dlen);
+            l->session = session_find(a, h + 8, tsih, peek ? text_value(peek, "InitiatorName") : NULL,
+                                      peek ? text_value(peek, "TargetName") : NULL);
+            isl_text_free(peek);
             if (!l->session) {
                 l->session = session_new(a, h + 8, tsih, in->frame, in->ts_ns, out);
                 l->started_mid = false;
@@ -667,6 +671,7 @@ static void login_request(isl_analyzer *a, isl_conn *c, const isl_pdu_in *in, is
                 if (!text_value(txt, "InitiatorName") && !in->conn_start_seen && !l->started_mid) {
                     l->started_mid = true;
                     l->mid_stage = csg;
+                    isl_nego_set_partial(l->nego);
                     isl_report(out, ISL_CHK_LOGIN_INCOMPLETE, "Login started before the capture: the first captured Login Request has no InitiatorName");
                 }
                 session_identity(a, l, txt, r);
@@ -758,6 +763,7 @@ static void login_response(isl_analyzer *a, isl_conn *c, const isl_pdu_in *in, i
         if (l->session && !l->session->leading)
             l->session->leading = l;
         l->nego = isl_nego_new(true, l->leading, ISL_ST_UNKNOWN, &a->shared);
+        isl_nego_set_partial(l->nego);
         c->session = l->session;
         isl_report(out, ISL_CHK_LOGIN_INCOMPLETE, "Login started before the capture: its requests were not captured");
     }
@@ -892,8 +898,13 @@ static void login_response(isl_analyzer *a, isl_conn *c, const isl_pdu_in *in, i
             const char *hv = isl_nego_value(l->nego, hd, NULL), *dv = isl_nego_value(l->nego, dd, NULL);
             c->hd = hv && !strcmp(hv, "CRC32C");
             c->dd = dv && !strcmp(dv, "CRC32C");
-            c->mrdsl[ISL_SIDE_I] = isl_nego_mrdsl(l->nego, ISL_SIDE_I, NULL);
-            c->mrdsl[ISL_SIDE_T] = isl_nego_mrdsl(l->nego, ISL_SIDE_T, NULL);
+            /* A default only counts when the whole login was captured: a
+             * declaration may hide in the part that was not. */
+            for (int sd = 0; sd < 2; sd++) {
+                bool dflt;
+                uint32_t v = isl_nego_mrdsl(l->nego, (isl_side)sd, &dflt);
+                c->mrdsl[sd] = dflt && l->started_mid ? 0 : v;
+            }
         }
         if (s) {
             if (l->leading) {
@@ -932,7 +943,8 @@ static isl_textx *textx_find(isl_conn *c, uint32_t itt)
 
 static void check_over_mrdsl(isl_conn *c, isl_side receiver, uint32_t dlen, const char *what, isl_pdu *r)
 {
-    if (c->state == CONN_FFP && dlen > c->mrdsl[receiver])
+    /* mrdsl 0: unknown (declared in a part of the login that was not captured) */
+    if (c->state == CONN_FFP && c->mrdsl[receiver] && dlen > c->mrdsl[receiver])
         isl_report(&r->findings, ISL_CHK_TEXT_OVER_MRDSL, "%s data segment %u bytes exceeds the %s's MaxRecvDataSegmentLength %u",
                    what, dlen, receiver == ISL_SIDE_I ? "initiator" : "target", c->mrdsl[receiver]);
 }

@@ -24,6 +24,7 @@ struct isl_nego {
     isl_nego_shared *shared;
     GPtrArray *keys;            /* isl_kst* in order of first appearance */
     GString *last_offers;       /* "Key=Value, ..." offers needing an answer made by the last text set */
+    bool partial;               /* the start of the negotiation was not captured */
     bool capped;
     uint32_t text_bytes[2][3];  /* key=value bytes per sender and stage (security, operational, Text) */
     bool text_over[2][3];       /* fmt.text_over_8192 reported */
@@ -395,7 +396,8 @@ static void chap_key(isl_nego *n, isl_side side, uint32_t frame, const char *key
     const isl_kst *am = isl_nego_find(n, "AuthMethod");
     const char *method = am ? am->result : NULL;
 
-    if (!method || strcmp(method, "CHAP")) {
+    /* When the capture missed the AuthMethod exchange, the method is unknown, not absent. */
+    if ((!method && !n->partial) || (method && strcmp(method, "CHAP"))) {
         isl_report(out, ISL_CHK_AUTH_KEYS_WITHOUT_METHOD, "%s sent %s although %s", isl_side_name(side), key,
                    method ? "AuthMethod is not CHAP" : "no AuthMethod=CHAP has been agreed");
     }
@@ -820,3 +822,5 @@ void isl_nego_auth_end(isl_nego *n, uint32_t frame, bool login_failed, isl_findi
 const char *isl_nego_auth_summary(const isl_nego *n) { return n->auth.summary; }
 
 const char *isl_nego_last_offers(const isl_nego *n) { return n->last_offers->str; }
+
+void isl_nego_set_partial(isl_nego *n) { n->partial = true; }

@@ -44,6 +44,8 @@ typedef struct {
 isl_nego *isl_nego_new(bool login, bool leading, isl_session_type type, isl_nego_shared *shared);
 void isl_nego_free(isl_nego *n);
 void isl_nego_set_session_type(isl_nego *n, isl_session_type type);
+/* The capture started after this negotiation began: what was said before is unknown. */
+void isl_nego_set_partial(isl_nego *n);
 
 /* Feed one reassembled text set (one PDU or C-bit chain) sent by side in stage.
  * The text must live as long as the negotiation: key names and values point into it.
