@@ -4,10 +4,12 @@
 #
 #   tests/fuzz/capture-fuzz.sh [--seconds N] [--count N] [--jobs N] [--no-build] [capture-fuzz.py options]
 #
-# Builds build-asan (-DISCSI_LOGIN_SANITIZE=ON) unless --no-build, exports the
-# sanitizer environment and runs capture-fuzz.py.  Defaults: 150 s (the CI
-# round).  Long round:  tests/fuzz/capture-fuzz.sh --seconds 3600 --count 100000
-# Failing inputs are kept under tests/fuzz/failures/{plugin,wireshark}/.
+# Builds build-asan (-DISCSI_LOGIN_SANITIZE=ON -DISCSI_LOGIN_REPLAY=ON: the
+# sanitized plugin and the in-process driver isl-replay) unless --no-build,
+# exports the sanitizer environment and runs capture-fuzz.py, niced.
+# Defaults: 150 s (CI runs --seconds 120).  Long round:
+#   tests/fuzz/capture-fuzz.sh --seconds 7200 --count 100000 --probs 0.001,0.003,0.01,0.02,0.05 --truncs 64,96,200,r
+# Failing inputs are kept under tests/fuzz/failures/{plugin,wireshark,mismatch}/.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -20,12 +22,13 @@ for a in "$@"; do
     if [ "$a" = --no-build ]; then nobuild=1; else args+=("$a"); fi
 done
 if [ "$nobuild" = 0 ]; then
-    cmake -S "$repo" -B "$build" -DISCSI_LOGIN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+    cmake -S "$repo" -B "$build" -DISCSI_LOGIN_SANITIZE=ON -DISCSI_LOGIN_REPLAY=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
     cmake --build "$build" -j"$(nproc)" >/dev/null
 fi
 support="$(mktemp -d /tmp/isl-sanitizer-XXXXXX)"
 trap 'rm -rf "$support"' EXIT
 isl_sanitizer_env "$support"
 exec_status=0
-/usr/bin/python3 "$here/capture-fuzz.py" --plugin-dir "$build/plugins" "${args[@]}" </dev/null || exec_status=$?
+nice -n 10 /usr/bin/python3 "$here/capture-fuzz.py" --plugin-dir "$build/plugins" --driver "$build/isl-replay" \
+    "${args[@]}" </dev/null || exec_status=$?
 exit $exec_status

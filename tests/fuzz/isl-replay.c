@@ -82,6 +82,8 @@
 #include <epan/stat_tap_ui.h>
 #include <epan/timestamp.h>
 #include <epan/addr_resolv.h>
+#include <epan/print.h>
+#include <epan/print_stream.h>
 #include <wiretap/wtap.h>
 #include <wsutil/filesystem.h>
 #include <wsutil/privileges.h>
@@ -113,6 +115,7 @@ static struct {
     gboolean no_plugin;     /* run without the plugin (baseline replays) */
     gboolean pass1_taps;
     gboolean fail_on_exception;
+    gboolean fail_on_bad_utf8;
     gboolean verbose;
     gboolean print_tree;
     gboolean print_tables;
@@ -631,6 +634,7 @@ static const struct packet_provider_funcs provider_funcs = {
 };
 
 static column_info cinfo;
+static print_stream_t *print_stream;     /* --print-tree */
 static int proto_isl = -1;
 static const char *plugin_short_name;
 
@@ -645,30 +649,14 @@ static void digest_add(const char *s)
 
 typedef struct {
     guint64 items;
+    guint64 bad_utf8;           /* plugin labels that are not UTF-8 */
     guint plugin_exceptions;    /* frames where the plugin's dissection threw */
 } walk_stats;
 
 static walk_stats wstats;
 
-static int depth_of(proto_node *node)
-{
-    int d = -1;
-    for (; node->parent; node = node->parent)
-        d++;
-    return d;
-}
-
-/* tshark -V does not print hidden items nor anything under them. */
-static gboolean hidden_path(proto_node *node)
-{
-    for (; node && node->finfo; node = node->parent)
-        if (proto_item_is_hidden(node))
-            return TRUE;
-    return FALSE;
-}
-
 /* -V: every item's label, as print.c's proto_tree_print_node makes it
- * (representation, else proto_item_fill_label; generated in brackets). */
+ * (representation, else proto_item_fill_label), hidden items included. */
 static void walk_node(proto_node *node, gpointer data)
 {
     field_info *fi = PNODE_FINFO(node);
@@ -686,12 +674,21 @@ static void walk_node(proto_node *node, gpointer data)
         }
         digest_add(s);
         wstats.items++;
-        if (opt.print_tree && !hidden_path(node))
-            printf("%*s%s%s%s\n", depth_of(node) * 4, "", proto_item_is_generated(node) ? "[" : "", s,
-                   proto_item_is_generated(node) ? "]" : "");
         if (plugin_short_name && fi->hfinfo && !strcmp(fi->hfinfo->abbrev, "_ws.malformed")
             && strstr(s, plugin_short_name))
             *exception = TRUE;
+        /* Labels must be UTF-8 (Qt, -T json/pdml/ek); Wireshark's own
+         * string fields are converted, the plugin's formatted texts are not. */
+        if (fi->hfinfo && g_str_has_prefix(fi->hfinfo->abbrev, "iscsi_login") && !g_utf8_validate(s, -1, NULL)) {
+            if (!wstats.bad_utf8++ || opt.verbose) {
+                char *esc = g_strescape(s, NULL);
+                fprintf(stderr, PROG ": %s: label of %s is not UTF-8: \"%s\"\n", current_input,
+                        fi->hfinfo->abbrev, esc);
+                g_free(esc);
+            }
+            if (opt.fail_on_bad_utf8)
+                note_failure("label of %s is not UTF-8", fi->hfinfo->abbrev);
+        }
     }
     if (node->first_child)
         proto_tree_children_foreach(node, walk_node, data);
@@ -813,6 +810,11 @@ static void run_frame(epan_dissect_t *edt, int file_type, wtap_rec *rec, const r
         }
         if (exception && edt->tree)
             proto_tree_children_foreach(edt->tree, walk_node, exception);
+        if (exception && print_stream && edt->tree) {
+            /* exactly tshark -V's print_packet() */
+            proto_tree_print(print_dissections_expanded, FALSE, edt, NULL, print_stream);
+            print_line(print_stream, 0, "");
+        }
     }
     CATCH_ALL {
         note_failure("pass %d frame %u: exception %s escaped the dissection", pass, fd->num,
@@ -1025,6 +1027,7 @@ static void usage(FILE *f)
 "  --no-plugin        do not require the plugin (baseline runs)\n"
 "  --no-pass1-taps    first pass without taps (exactly tshark -2's first pass)\n"
 "  --fail-on-exception  fail on frames where the plugin's dissection threw\n"
+"  --fail-on-bad-utf8 fail on plugin labels that are not valid UTF-8 (counted anyway)\n"
 "  --timeout S        per-input watchdog (default %u s; exit 3)\n"
 "  --leak-check-every N  LeakSanitizer check every N inputs (ASan preloaded; exit 4)\n"
 "  --verbose          one line per input\n"
@@ -1078,7 +1081,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--first"))
             opt.first = parse_u64(a, ARG());
         else if (!strcmp(a, "--stride"))
-            opt.stride = MAX(parse_u64(a, ARG()), 1);
+            opt.stride = parse_u64(a, ARG());
         else if (!strcmp(a, "--mutations"))
             opt.mutations = ARG();
         else if (!strcmp(a, "--probs"))
@@ -1101,6 +1104,8 @@ int main(int argc, char **argv)
             opt.pass1_taps = FALSE;
         else if (!strcmp(a, "--fail-on-exception"))
             opt.fail_on_exception = TRUE;
+        else if (!strcmp(a, "--fail-on-bad-utf8"))
+            opt.fail_on_bad_utf8 = TRUE;
         else if (!strcmp(a, "--timeout"))
             opt.timeout = (guint)parse_u64(a, ARG());
         else if (!strcmp(a, "--leak-check-every"))
@@ -1126,6 +1131,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (opt.stride == 0)
+        opt.stride = 1;
     mutate = opt.count > 0 || opt.seconds > 0;
     if (mutate && opt.count == 0)
         opt.count = G_MAXUINT64;
@@ -1157,6 +1164,8 @@ int main(int argc, char **argv)
     disable_name_resolution();   /* tshark -n */
     set_resolution_synchrony(TRUE);
     build_column_format_array(&cinfo, prefs_p->num_cols, TRUE);
+    if (opt.print_tree)
+        print_stream = print_stream_text_stdio_new(stdout);
 
     proto_isl = proto_get_id_by_filter_name("iscsi_login");
     if (proto_isl >= 0)
@@ -1239,8 +1248,12 @@ int main(int argc, char **argv)
                 break;
             }
         }
+        if (!status && lsan_check && opt.leak_every && totals.inputs % opt.leak_every && lsan_check()) {
+            printf("LEAK reported in the last inputs\n");
+            status = 4;
+        }
     } else {
-        guint64 nc = caps->len, nm = muts->len, last_check = opt.first;
+        guint64 nc = caps->len, nm = muts->len, last_check = opt.first, last_n = opt.first;
         guint64 n = opt.first;
         for (guint64 k = 0; k < opt.count; k++, n += opt.stride) {
             capture_t *c = g_ptr_array_index(caps, n % nc);
@@ -1295,13 +1308,22 @@ int main(int argc, char **argv)
             fflush(stdout);
             records_free(recs);
             g_free(info);
-            if (lsan_check && opt.leak_every && totals.inputs % opt.leak_every == 0 && lsan_check()) {
-                printf("LEAK reported in inputs %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
-                       " (stride %" G_GUINT64_FORMAT ")\n", last_check, n, opt.stride);
-                status = 4;
-                break;
+            last_n = n;
+            if (lsan_check && opt.leak_every && totals.inputs % opt.leak_every == 0) {
+                if (lsan_check()) {
+                    printf("LEAK reported in inputs %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
+                           " (stride %" G_GUINT64_FORMAT ")\n", last_check, n, opt.stride);
+                    status = 4;
+                    break;
+                }
+                last_check = n + opt.stride;
             }
-            last_check = n + opt.stride;
+        }
+        /* the inputs after the last periodic check, before the teardown */
+        if (!status && lsan_check && opt.leak_every && totals.inputs % opt.leak_every && lsan_check()) {
+            printf("LEAK reported in inputs %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
+                   " (stride %" G_GUINT64_FORMAT ")\n", last_check, last_n, opt.stride);
+            status = 4;
         }
     }
     elapsed = now() - start;
@@ -1309,11 +1331,11 @@ int main(int argc, char **argv)
 
     summary = opt.print_tree || opt.print_tables ? stderr : stdout;
     fprintf(summary, PROG ": %" G_GUINT64_FORMAT " %s inputs, %" G_GUINT64_FORMAT " frames, %.1f s, %.1f inputs/s; "
-           "failures %" G_GUINT64_FORMAT "; frames where the plugin threw %" G_GUINT64_FORMAT "; items %" G_GUINT64_FORMAT
-           "; digest %016" G_GINT64_MODIFIER "x",
+           "failures %" G_GUINT64_FORMAT "; frames where the plugin threw %" G_GUINT64_FORMAT
+           "; plugin labels not UTF-8 %" G_GUINT64_FORMAT "; items %" G_GUINT64_FORMAT "; digest %016" G_GINT64_MODIFIER "x",
            totals.inputs, mutate ? "mutated" : "unmodified", totals.frames, elapsed,
            elapsed > 0 ? (double)totals.inputs / elapsed : 0.0, totals.failed, totals.exception_frames,
-           wstats.items, digest);
+           wstats.bad_utf8, wstats.items, digest);
     if (mutate)
         fprintf(summary, "; seed %" G_GUINT64_FORMAT, opt.seed);
     fprintf(summary, "\n");
@@ -1325,6 +1347,8 @@ int main(int argc, char **argv)
     g_ptr_array_free(paths, TRUE);
     g_ptr_array_free(table_uis, TRUE);
     g_ptr_array_free(opt.tables, TRUE);
+    if (print_stream)
+        destroy_print_stream(print_stream);
     col_cleanup(&cinfo);
     epan_cleanup();
     wtap_cleanup();
