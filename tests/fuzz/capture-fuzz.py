@@ -187,6 +187,9 @@ class Round:
         first, left = j, count
         runs = 0
         while left > 0 and time.time() < deadline - 1:
+            if self.counts["plugin"] + self.counts["wireshark"] >= args.max_failures:
+                print(f"job {j}: {args.max_failures} failures kept, stopping", flush=True)
+                break
             runs += 1
             for f in (out, jd / "cur.pcap.txt"):
                 if f.exists():
@@ -194,6 +197,7 @@ class Round:
             cmd = [env.driver, "--seed", str(seed), "--first", str(first), "--stride", str(args.jobs),
                    "--count", str(left), "--seconds", f"{max(deadline - time.time(), 1):.0f}",
                    "--out", str(out), "--failures", str(faild), "--leak-check-every", str(args.leak_check_every),
+                   "--max-failures", str(args.max_failures),
                    *driver_args(args), *self.caps]
             with open(jd / f"run{runs}.out", "wb") as fo:
                 p = subprocess.Popen(env.cmd(cmd), env=env.fuzz, cwd=env.work, stdout=fo,
@@ -227,7 +231,7 @@ class Round:
                 print(f"job {j}: the driver could not start (exit 2):\n{tail(outs + err, 3000)}", flush=True)
                 self.counts["plugin"] += 1
                 break
-            if rc == 4 and leak:
+            if leak:
                 a, b = int(leak.group(1)), int(leak.group(2))
                 self.find_leak(j, seed, a, b)
                 done = b
@@ -364,6 +368,7 @@ def main():
     ap.add_argument("--tshark-checks", type=int, default=4,
                     help="mutated captures also read by the real tshark as a cross-check (default 4)")
     ap.add_argument("--no-baseline", action="store_true", help="skip reading the captures unmodified first")
+    ap.add_argument("--max-failures", type=int, default=20, help="stop the round after this many kept inputs")
     args = ap.parse_args()
     if args.seed is None:
         args.seed = int(time.time()) % 1000000 * 1000

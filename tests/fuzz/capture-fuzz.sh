@@ -23,7 +23,7 @@ for a in "$@"; do
 done
 if [ "$nobuild" = 0 ]; then
     cmake -S "$repo" -B "$build" -DISCSI_LOGIN_SANITIZE=ON -DISCSI_LOGIN_REPLAY=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
-    cmake --build "$build" -j"$(nproc)" >/dev/null
+    nice -n 10 cmake --build "$build" -j"$(nproc)" >/dev/null
 fi
 support="$(mktemp -d /tmp/isl-sanitizer-XXXXXX)"
 trap 'rm -rf "$support"' EXIT
