@@ -220,6 +220,27 @@ void isl_analyzer_free(isl_analyzer *a)
     g_free(a);
 }
 
+unsigned isl_analyzer_frame_pdus(const isl_analyzer *a, uint32_t frame, isl_pdu *const **out)
+{
+    isl_pdu **v = (isl_pdu **)a->pdus->pdata;
+    guint lo = 0, hi = a->pdus->len, first;
+
+    *out = NULL;
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        if (v[mid]->frame < frame)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    first = lo;
+    while (lo < a->pdus->len && v[lo]->frame == frame)
+        lo++;
+    if (lo > first)
+        *out = v + first;
+    return lo - first;
+}
+
 unsigned isl_analyzer_session_count(const isl_analyzer *a) { return a->sessions->len; }
 const isl_session *isl_analyzer_session(const isl_analyzer *a, unsigned i)
 {
@@ -1297,6 +1318,7 @@ isl_pdu *isl_analyzer_feed(isl_analyzer *a, const isl_pdu_in *in)
     }
     r = g_new0(isl_pdu, 1);
     r->frame = in->frame;
+    r->aside = in->aside;
     r->ts = in->ts_ns;
     r->index = (uint16_t)in->index;
     r->opcode = op;

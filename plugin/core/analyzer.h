@@ -159,33 +159,36 @@ typedef struct {
     const isl_login *login;    /* login exchanges and stages */
 } isl_xrec;
 
+/* Kept for every analysed PDU of the capture: members ordered by size so
+ * that there is no padding (144 bytes). */
 typedef struct isl_pdu {
-    uint32_t frame;
     int64_t ts;
-    uint16_t index;            /* PDU index within the frame */
-    uint8_t opcode, flags;
+    int64_t rtt_ns;            /* -1 when not a response */
     isl_session *session;      /* NULL when it could not be tied */
     isl_conn *conn;
     /* snapshots, so that every pass shows the same thing */
-    uint32_t session_number;
     const char *initiator_name, *target_name;
-    isl_session_type session_type;
-    uint16_t tsih, cid;
-    bool cid_known;
+    isl_login *login;
+    isl_textx *textx;
+    isl_logoutx *logout;
+    isl_xrec *xrecs;
+    isl_findings findings;
+    uint32_t frame;
+    uint32_t session_number;
     uint32_t request_in, response_in;
-    int64_t rtt_ns;            /* -1 when not a response */
     uint32_t retrans_of;       /* frame of the original when this is a retransmission */
     uint32_t continued_from;   /* first frame of a C-bit chain ending here */
+    uint32_t n_xrecs;
+    uint16_t index;            /* PDU index within the frame */
+    uint16_t tsih, cid;
+    uint8_t opcode, flags;
+    uint8_t session_type;      /* isl_session_type */
+    bool aside;                /* isl_pdu_in.aside */
+    bool cid_known;
     bool continued;            /* C=1: text continues in the next PDU */
     bool data_truncated;       /* data segment not fully captured */
-    isl_login *login;
     bool login_final;          /* final Login Response: render the login summary */
-    isl_textx *textx;
     bool text_final;
-    isl_logoutx *logout;
-    isl_findings findings;
-    isl_xrec *xrecs;
-    unsigned n_xrecs;
 } isl_pdu;
 
 typedef struct {
@@ -198,6 +201,7 @@ typedef struct {
     uint32_t avail;            /* bytes of pdu captured (>= 48) */
     uint32_t reported;         /* PDU length on the wire */
     bool conn_start_seen;      /* the TCP connection's start is in the capture */
+    bool aside;                /* shown by its caller, not with the frame's other PDUs */
 } isl_pdu_in;
 
 typedef struct {
@@ -215,6 +219,10 @@ void isl_analyzer_free(isl_analyzer *a);
  * PDU carries nothing to show (SCSI traffic without findings). */
 isl_pdu *isl_analyzer_feed(isl_analyzer *a, const isl_pdu_in *in);
 
+/* The records of one frame, in feed order (frames must be fed in
+ * non-decreasing order, as a first pass does): count, and *out points at
+ * the first.  Replaces a per-frame table in the caller. */
+unsigned isl_analyzer_frame_pdus(const isl_analyzer *a, uint32_t frame, isl_pdu *const **out);
 unsigned isl_analyzer_session_count(const isl_analyzer *a);
 const isl_session *isl_analyzer_session(const isl_analyzer *a, unsigned i);
 

@@ -18,11 +18,21 @@ typedef struct {
     char *summary;
 } isl_auth;
 
+/* Key states come in slabs: a login has a dozen or two and keeps them for
+ * the whole capture, so one allocation per key would double their cost. */
+#define KST_SLAB 8
+typedef struct kst_slab {
+    struct kst_slab *next;      /* created after this one */
+    unsigned used;
+    isl_kst k[KST_SLAB];
+} kst_slab;
+
 struct isl_nego {
     bool login, leading;
     isl_session_type type;
     isl_nego_shared *shared;
-    GPtrArray *keys;            /* isl_kst* in order of first appearance */
+    kst_slab *slabs, *last;     /* the key states, in order of first appearance */
+    unsigned n_keys;
     GString *last_offers;       /* "Key=Value, ..." offers needing an answer made by the last text set */
     bool partial;               /* the start of the negotiation was not captured */
     bool capped;
@@ -41,9 +51,9 @@ static const char *stage_name(isl_stage s)
 static void kst_free(gpointer p)
 {
     isl_kst *k = p;
-    /* name, values and result point into the key table, the caller's texts or literals */
+    /* name, values and result point into the key table, the caller's texts or
+     * literals; the kst itself is in a slab */
     g_free(k->owned);
-    g_free(k);
 }
 
 isl_nego *isl_nego_new(bool login, bool leading, isl_session_type type, isl_nego_shared *shared)
@@ -53,8 +63,7 @@ isl_nego *isl_nego_new(bool login, bool leading, isl_session_type type, isl_nego
     n->leading = leading;
     n->type = type;
     n->shared = shared;
-    n->keys = g_ptr_array_new_with_free_func(kst_free);
-    n->last_offers = g_string_new(NULL);
+    n->last_offers = NULL;      /* made when an offer needs an answer */
     return n;
 }
 
@@ -62,24 +71,38 @@ void isl_nego_free(isl_nego *n)
 {
     if (!n)
         return;
-    g_ptr_array_free(n->keys, TRUE);
-    g_string_free(n->last_offers, TRUE);
+    while (n->slabs) {
+        kst_slab *next = n->slabs->next;
+        for (unsigned i = 0; i < n->slabs->used; i++)
+            kst_free(&n->slabs->k[i]);
+        g_free(n->slabs);
+        n->slabs = next;
+    }
+    if (n->last_offers)
+        g_string_free(n->last_offers, TRUE);
     g_free(n->auth.summary);
     g_free(n);
 }
 
 void isl_nego_set_session_type(isl_nego *n, isl_session_type type) { n->type = type; }
 
-unsigned isl_nego_count(const isl_nego *n) { return n->keys->len; }
-const isl_kst *isl_nego_at(const isl_nego *n, unsigned i) { return g_ptr_array_index(n->keys, i); }
+unsigned isl_nego_count(const isl_nego *n) { return n->n_keys; }
+const isl_kst *isl_nego_at(const isl_nego *n, unsigned i)
+{
+    const kst_slab *sl = n->slabs;
+    if (i >= n->n_keys)
+        return NULL;
+    for (; i >= KST_SLAB; i -= KST_SLAB)
+        sl = sl->next;
+    return &sl->k[i];
+}
 
 const isl_kst *isl_nego_find(const isl_nego *n, const char *name)
 {
-    for (unsigned i = 0; i < n->keys->len; i++) {
-        const isl_kst *k = g_ptr_array_index(n->keys, i);
-        if (strcmp(k->name, name) == 0)
-            return k;
-    }
+    for (const kst_slab *sl = n->slabs; sl; sl = sl->next)
+        for (unsigned i = 0; i < sl->used; i++)
+            if (strcmp(sl->k[i].name, name) == 0)
+                return &sl->k[i];
     return NULL;
 }
 
@@ -89,13 +112,21 @@ static isl_kst *kst_get(isl_nego *n, const isl_key_def *def, const char *name, b
     *created = false;
     if (k)
         return k;
-    if (n->shared && n->shared->max_keys && n->keys->len >= n->shared->max_keys)
+    if (n->shared && n->shared->max_keys && n->n_keys >= n->shared->max_keys)
         return NULL;
-    k = g_new0(isl_kst, 1);
+    if (!n->last || n->last->used == KST_SLAB) {
+        kst_slab *sl = g_new0(kst_slab, 1);
+        if (n->last)
+            n->last->next = sl;
+        else
+            n->slabs = sl;
+        n->last = sl;
+    }
+    k = &n->last->k[n->last->used++];
+    n->n_keys++;
     k->def = def;
     k->name = def ? def->name : name;
     k->offerer = -1;
-    g_ptr_array_add(n->keys, k);
     *created = true;
     return k;
 }
@@ -512,7 +543,8 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
     unsigned new_offers = 0;
     GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
 
-    g_string_truncate(n->last_offers, 0);
+    if (n->last_offers)
+        g_string_truncate(n->last_offers, 0);
 
     /* §6.1: a receiver only has to accept 8192 bytes of key=value text per
      * negotiation (each login stage, one Text sequence), 64 KiB in the
@@ -667,8 +699,11 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
                 else if (!(d && ((d->kind == ISL_KIND_BOOL_AND && !strcmp(v, "No")) || (d->kind == ISL_KIND_BOOL_OR && !strcmp(v, "Yes"))))) {
                     new_offers++;
                     /* X- and unknown keys may be declarative: only standard keys surely need an answer */
-                    if (d)
+                    if (d) {
+                        if (!n->last_offers)
+                            n->last_offers = g_string_new(NULL);
                         g_string_append_printf(n->last_offers, "%s%s=%s", n->last_offers->len ? ", " : "", key, v);
+                    }
                 }
                 if (d && !strcmp(d->name, "TaskReporting") && (!isl_list_contains(v, "RFC3720") || !isl_list_contains(v, "ResponseFence")))
                     isl_report(out, ISL_CHK_NEG_TASKREPORTING_OFFER, "TaskReporting=%s offered without %s", v,
@@ -684,8 +719,8 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
 
 void isl_nego_stage_end(isl_nego *n, isl_stage stage, uint32_t frame, isl_findings *out)
 {
-    for (unsigned i = 0; i < n->keys->len; i++) {
-        isl_kst *k = g_ptr_array_index(n->keys, i);
+    for (unsigned i = 0; i < n->n_keys; i++) {
+        isl_kst *k = (isl_kst *)isl_nego_at(n, i);
         /* Unknown and X- keys may be declarative (their kind is key-defined):
          * never call them unanswered. */
         if (k->offerer < 0 || k->answered || !k->def || !kind_negotiated(k) || k->stage[k->offerer] != (uint8_t)stage)
@@ -821,6 +856,6 @@ void isl_nego_auth_end(isl_nego *n, uint32_t frame, bool login_failed, isl_findi
 
 const char *isl_nego_auth_summary(const isl_nego *n) { return n->auth.summary; }
 
-const char *isl_nego_last_offers(const isl_nego *n) { return n->last_offers->str; }
+const char *isl_nego_last_offers(const isl_nego *n) { return n->last_offers ? n->last_offers->str : ""; }
 
 void isl_nego_set_partial(isl_nego *n) { n->partial = true; }

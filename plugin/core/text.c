@@ -2,20 +2,31 @@
 #include "text.h"
 #include <string.h>
 
+/* One allocation per text (header, pairs, then the bytes): a login keeps
+ * several texts for the whole capture. */
 isl_text *isl_text_split(const uint8_t *data, size_t len)
 {
-    isl_text *t = g_new0(isl_text, 1);
-    unsigned cap = 0;
+    unsigned n = 0;
+    isl_text *t;
+    char *buf;
 
-    t->buf = g_malloc(len + 1);
+    for (size_t off = 0; off < len;) {
+        const uint8_t *nul = memchr(data + off, 0, len - off);
+        size_t ilen = nul ? (size_t)(nul - (data + off)) : len - off;
+        n += ilen > 0;
+        off += ilen + 1;
+    }
+    t = g_malloc0(sizeof *t + (size_t)n * sizeof(isl_pair) + len + 1);
+    t->pairs = (isl_pair *)(t + 1);
+    buf = t->buf = (char *)(t->pairs + n);
     if (len)
-        memcpy(t->buf, data, len);
-    t->buf[len] = '\0';
+        memcpy(buf, data, len);
+    buf[len] = '\0';
     t->len = len;
     t->unterminated = len > 0 && data[len - 1] != '\0';
 
     for (size_t off = 0; off < len;) {
-        char *item = t->buf + off;
+        char *item = buf + off;
         size_t ilen = strlen(item);
         char *eq;
 
@@ -23,10 +34,6 @@ isl_text *isl_text_split(const uint8_t *data, size_t len)
             /* Stray NUL (padding-like) between items: skip, keeps no empty pairs. */
             off++;
             continue;
-        }
-        if (t->n_pairs == cap) {
-            cap = cap ? cap * 2 : 16;
-            t->pairs = g_renew(isl_pair, t->pairs, cap);
         }
         eq = strchr(item, '=');
         if (eq)
@@ -36,21 +43,13 @@ isl_text *isl_text_split(const uint8_t *data, size_t len)
         t->n_pairs++;
         off += ilen + 1;
     }
-    /* Kept for the whole capture: no slack. */
-    if (t->n_pairs < cap)
-        t->pairs = g_renew(isl_pair, t->pairs, t->n_pairs ? t->n_pairs : 1);
     return t;
 }
 
 void isl_text_free(isl_text *t)
 {
-    if (!t)
-        return;
-    g_free(t->buf);
-    g_free(t->pairs);
     g_free(t);
 }
-
 void isl_text_mark_truncated(isl_text *t)
 {
     if (t->unterminated && t->n_pairs)

@@ -727,6 +727,37 @@ static void test_retransmission(void)
     ab_clear(&b);
 }
 
+/* ---- records by frame (what the post-dissector shows on every pass) ------------- */
+
+static void test_frame_pdus(void)
+{
+    abench b;
+    isl_pdu *q, *r1, *r2;
+    isl_pdu *const *v;
+
+    ab_init(&b, NULL);
+    g_assert_cmpuint(isl_analyzer_frame_pdus(b.a, 1, &v), ==, 0);
+    g_assert_null(v);
+    q = FEED(&b, .op = LREQ, .final = true, .csg = 1, .nsg = 3, .isid = ISID1, .itt = 7, .sn = 1, NAMES);
+    /* frame 2: the response and a second connection's request */
+    r1 = FEED(&b, .op = LRSP, .final = true, .csg = 1, .nsg = 3, .isid = ISID1, .tsih = 0x10, .itt = 7, .sn = 0x1000,
+              .expsn = 1, TPGT);
+    r2 = FEED(&b, .op = LREQ, .final = true, .csg = 1, .nsg = 3, .isid = ISID2, .itt = 1, .sn = 1, .conn = 1,
+              .same_frame = true, NAMES);
+    /* frame 3: SCSI data, no record */
+    g_assert_null(FEED(&b, .op = ISL_OP_DATA_OUT, .conn = 0));
+
+    g_assert_cmpuint(isl_analyzer_frame_pdus(b.a, 0, &v), ==, 0);
+    g_assert_cmpuint(isl_analyzer_frame_pdus(b.a, 1, &v), ==, 1);
+    g_assert_true(v[0] == q);
+    g_assert_cmpuint(isl_analyzer_frame_pdus(b.a, 2, &v), ==, 2);
+    g_assert_true(v[0] == r1 && v[1] == r2);
+    g_assert_cmpuint(v[1]->index, ==, 1);
+    g_assert_cmpuint(isl_analyzer_frame_pdus(b.a, 3, &v), ==, 0);
+    g_assert_cmpuint(isl_analyzer_frame_pdus(b.a, 4, &v), ==, 0);
+    ab_clear(&b);
+}
+
 /* ---- Text ------------------------------------------------------------------------ */
 
 static void test_text_negotiation(void)
@@ -1252,5 +1283,6 @@ int main(int argc, char **argv)
     g_test_add_func("/analyzer/state_limit/text_bytes", test_state_limit_text_bytes);
     g_test_add_func("/analyzer/state_limit/keys", test_state_limit_keys);
     g_test_add_func("/analyzer/state_limit/pdus", test_state_limit_pdus);
+    g_test_add_func("/analyzer/frame_pdus", test_frame_pdus);
     return g_test_run();
 }

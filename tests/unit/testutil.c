@@ -184,13 +184,18 @@ isl_pdu *ab_feed(abench *b, const pspec *s)
     if (s->dlen)
         memcpy(h + 48 + hd, s->data, s->dlen);
 
-    b->frame++;
+    if (s->same_frame && b->frame) {
+        b->index++;
+    } else {
+        b->frame++;
+        b->index = 0;
+    }
     b->ts = s->ts ? s->ts : b->ts + 1000000;
     g_snprintf(src, sizeof src, "10.0.0.1:%u", 40000 + s->conn);
     g_snprintf(dst, sizeof dst, "10.0.0.2:3260");
     memset(&in, 0, sizeof in);
     in.frame = b->frame;
-    in.index = 0;
+    in.index = b->index;
     in.ts_ns = b->ts;
     in.conn_key = s->conn;
     in.src = request ? src : dst;

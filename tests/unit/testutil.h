@@ -78,11 +78,12 @@ typedef struct {
     bool hdigest;            /* 4 header digest bytes after the BHS */
     uint32_t trailer;        /* bytes after data and padding (e.g. a data digest) */
     bool mid;                /* the TCP connection's start is not in the capture */
+    bool same_frame;         /* in the frame of the previous PDU (next index) */
 } pspec;
 
 typedef struct {
     isl_analyzer *a;
-    uint32_t frame;
+    uint32_t frame, index;
     int64_t ts;
 } abench;
 
