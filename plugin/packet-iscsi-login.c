@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
- * iSCSI Login Analysis: a post-dissector that locates each iSCSI PDU of a
- * frame, feeds it to the analysis engine (core/) on the first pass, and
- * renders the stored result on every pass. */
+ * iSCSI Login Analysis.  On the first pass the plugin watches Wireshark's
+ * iSCSI dissector from the TCP side (it takes the place of that dissector's
+ * TCP heuristic and conversation entries, calls it unchanged, then walks the
+ * PDUs it dissected) and feeds each PDU to the analysis engine (core/).  A
+ * post-dissector renders the stored results on every pass. */
 #include "compat.h"
 #include <epan/packet.h>
 #include <epan/expert.h>
@@ -9,22 +11,24 @@
 #include <epan/proto_data.h>
 #include <epan/to_str.h>
 #include <epan/addr_resolv.h>
+#include <epan/conversation.h>
+#include <epan/exceptions.h>
+#include <epan/prefs.h>
+#include <epan/crc32-tvb.h>
 #include <epan/dissectors/packet-tcp.h>
+#include <wsutil/crc32.h>
+#include <wsutil/inet_addr.h>
+#include <wsutil/strtoi.h>
 
 #include "iscsi-login.h"
 #include "core/keys.h"
 
 static int proto_iscsi_login = -1;
-static int proto_iscsi = -1;
 static int tap_iscsi_login = -1;
 static dissector_handle_t iscsi_login_handle;
 static dissector_handle_t iscsi_handle;
 static isl_analyzer *analyzer;
 
-/* Foreign fields read on the first pass. */
-static int hf_iscsi = -1;
-static int hf_tcp_stream = -1;
-static int hf_tcp_completeness = -1;
 
 static int hf_session = -1;
 static int hf_initiator_name = -1;
@@ -85,20 +89,39 @@ static const value_string logout_response_vals[] = {
     { 2, "Connection recovery is not supported" }, { 3, "Cleanup failed for various reasons" }, { 0, NULL }
 };
 
-/* The PDUs of one frame, in order, as stored on the first pass. */
+/* Proto data keys of proto_iscsi_login: the PDU our own heuristic showed
+ * (file scope), the PDU counter of the frame (packet scope).  The other PDUs
+ * of a frame are found in the analyzer by frame number. */
+enum { KEY_HEUR = 1, KEY_PENDING = 2 };
+
+/* First pass: PDUs analysed in this frame so far (the iSCSI dissector can be
+ * called several times per frame: a reassembled PDU, then the rest). */
 typedef struct {
-    unsigned n;
-    isl_pdu *pdus[];
-} frame_result;
+    unsigned next_index;
+} pending_frame;
 
-/* ---- first pass --------------------------------------------------------- */
+/* ---- first pass: watching the iSCSI dissector ----------------------------
+ *
+ * The analysis needs the bytes of each iSCSI PDU.  A post-dissector could ask
+ * for the "iscsi" protocol items, but asking for fields makes tshark build a
+ * protocol tree for every frame of the capture (+35 % on SCSI data captures,
+ * bench/RESULTS.md).  Instead the plugin stands between TCP and Wireshark's
+ * iSCSI dissector: it calls that dissector unchanged, then walks the PDUs it
+ * dissected in the same bytes, framing them exactly as it does. */
 
-static uint32_t first_uint(proto_tree *tree, int hf, bool *found)
-{
-    GPtrArray *a = hf > 0 ? proto_get_finfo_ptr_array(tree, hf) : NULL;
-    *found = a && a->len;
-    return *found ? fvalue_get_uinteger(ISL_FI_FV((field_info *)g_ptr_array_index(a, 0))) : 0;
-}
+static dissector_handle_t wrap_handle;   /* no protocol of its own: adds no layer */
+static isl_heur_ret (*builtin_heur)(tvbuff_t *, packet_info *, proto_tree *, void *);
+static bool analysis_on;
+static guint bogus_threshold = 256 * 1024;
+static range_t *target_ports;
+static guint system_port = 860;
+
+/* What the iSCSI dissector detected about digests on a connection (it checks
+ * the CRC of the first PDU that is not a Login). */
+enum { DIG_AUTO, DIG_NONE, DIG_CRC };
+typedef struct {
+    guint8 hd, dd;
+} wrap_conv;
 
 static char *endpoint(packet_info *pinfo, bool src)
 {
@@ -106,83 +129,249 @@ static char *endpoint(packet_info *pinfo, bool src)
                               src ? pinfo->srcport : pinfo->destport);
 }
 
-static void analyse_frame(packet_info *pinfo, proto_tree *tree)
+static pending_frame *pending(packet_info *pinfo)
 {
-    GPtrArray *items = proto_get_finfo_ptr_array(tree, hf_iscsi);
-    isl_pdu *found[64];
-    unsigned n = 0;
-    bool have_stream, have_compl;
-    uint32_t stream, compl;
+    pending_frame *pf = p_get_proto_data(pinfo->pool, pinfo, proto_iscsi_login, KEY_PENDING);
+    if (!pf) {
+        pf = wmem_new0(pinfo->pool, pending_frame);
+        p_add_proto_data(pinfo->pool, pinfo, proto_iscsi_login, KEY_PENDING, pf);
+    }
+    return pf;
+}
 
-    if (!items || !items->len)
-        return;
-    /* Frames of pure SCSI data traffic: one opcode byte per PDU, nothing more. */
-    {
-        bool wanted = false;
-        for (guint i = 0; i < items->len && !wanted; i++) {
-            field_info *fi = g_ptr_array_index(items, i);
-            wanted = fi->ds_tvb && fi->start >= 0 && tvb_captured_length_remaining(fi->ds_tvb, fi->start) >= 48
-                     && isl_opcode_wanted(isl_tvb_get_u8(fi->ds_tvb, fi->start));
+static bool known_opcode(guint8 op)
+{
+    switch (op) {
+    case 0x00: case 0x01: case 0x02: case 0x03: case 0x04: case 0x05: case 0x06: case 0x10:
+    case 0x1c: case 0x1d: case 0x1e:
+    case 0x20: case 0x21: case 0x22: case 0x23: case 0x24: case 0x25: case 0x26: case 0x31: case 0x32:
+    case 0x3c: case 0x3d: case 0x3e: case 0x3f:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool is_target_port(guint32 port)
+{
+    return (target_ports ? value_is_in_range(target_ports, port) : port == 3260) || port == system_port;
+}
+
+/* The built-in's own test for "this is not a PDU header" (bogus PDU filter). */
+static bool bogus_pdu(tvbuff_t *tvb, packet_info *pinfo, guint off, guint8 op, guint32 dsl, bool check_port)
+{
+    if (!known_opcode(op))
+        return true;
+    if (check_port && !(op & 0x20 ? is_target_port(pinfo->srcport) : is_target_port(pinfo->destport)))
+        return true;
+    if (dsl > bogus_threshold)
+        return true;
+    return op == ISL_OP_NOP_OUT && tvb_get_ntohl(tvb, off + 20) == 0;
+}
+
+static void feed_pdu(tvbuff_t *tvb, packet_info *pinfo, guint off, guint32 wire_len, struct tcp_analysis *tcpd)
+{
+    pending_frame *pf = pending(pinfo);
+    gint rem = tvb_reported_length_remaining(tvb, off);
+    guint32 dsl = tvb_get_ntohl(tvb, off + 4) & 0xffffff;
+    guint32 own = 48 + 4u * isl_tvb_get_u8(tvb, off + 4) + ((dsl + 3) & ~3u);
+    isl_pdu_in in;
+
+    memset(&in, 0, sizeof in);
+    in.frame = pinfo->num;
+    in.index = pf->next_index++;
+    in.ts_ns = (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+    in.conn_key = tcpd->stream;
+    /* The iSCSI dissector takes the DataSegmentLength of a Logout as 0; the
+     * analysis sizes the PDU from its header (and reports the difference). */
+    in.reported = MIN(MAX(own, wire_len), rem > 0 ? (guint32)rem : own);
+    in.avail = MIN((guint32)tvb_captured_length_remaining(tvb, off), in.reported);
+    in.pdu = tvb_get_ptr(tvb, off, in.avail);
+    in.src = endpoint(pinfo, true);
+    in.dst = endpoint(pinfo, false);
+    /* tcp.completeness bit 0: the connection's SYN is in the capture. */
+    in.conn_start_seen = (tcpd->conversation_completeness & 1) != 0;
+    isl_analyzer_feed(analyzer, &in);
+}
+
+/* A TargetAddress in a response makes the iSCSI dissector register itself for
+ * connections to that portal; register this wrapper there instead. */
+static void claim_portals(tvbuff_t *tvb, packet_info *pinfo, guint off, guint32 dlen)
+{
+    static address null_address = ADDRESS_INIT_NONE;
+    guint end = off + dlen;
+
+    while (off < end) {
+        gint nul = tvb_find_guint8(tvb, off, end - off, 0);
+        guint len = nul < 0 ? end - off : (guint)nul - off;
+        if (len > 14 && tvb_strneql(tvb, off, "TargetAddress=", 14) == 0) {
+            char *v = (char *)tvb_get_string_enc(pinfo->pool, tvb, off + 14, len - 14, ENC_ASCII);
+            char *host = v, *colon, *close;
+            address addr = ADDRESS_INIT_NONE;
+            ws_in4_addr a4;
+            ws_in6_addr *a6 = wmem_new(pinfo->pool, ws_in6_addr);
+            guint16 port;
+            conversation_t *conv;
+
+            if (*v == '[' && (close = strchr(v, ']')) != NULL) {
+                *close = '\0';
+                host = v + 1;
+                colon = strchr(close + 1, ':');
+                if (colon && ws_inet_pton6(host, a6))
+                    set_address(&addr, AT_IPv6, sizeof *a6, a6);
+            } else if ((colon = strchr(v, ':')) != NULL) {
+                *colon = '\0';
+                if (ws_inet_pton4(host, &a4)) {
+                    ws_in4_addr *p4 = wmem_new(pinfo->pool, ws_in4_addr);
+                    *p4 = a4;
+                    set_address(&addr, AT_IPv4, 4, p4);
+                }
+            }
+            if (colon && addr.type != AT_NONE) {
+                char *comma = strchr(colon + 1, ',');
+                if (comma)
+                    *comma = '\0';
+                if (ws_strtou16(colon + 1, NULL, &port) &&
+                    (conv = find_conversation(pinfo->num, &addr, &null_address, CONVERSATION_TCP, port, 0, NO_ADDR_B | NO_PORT_B)) &&
+                    conversation_get_dissector(conv, pinfo->num) == iscsi_handle)
+                    conversation_set_dissector(conv, wrap_handle);
+            }
         }
-        if (!wanted)
-            return;
+        off += len + 1;
     }
-    stream = first_uint(tree, hf_tcp_stream, &have_stream);
-    if (!have_stream)
-        return;
-    compl = first_uint(tree, hf_tcp_completeness, &have_compl);
+}
 
-    tvbuff_t *prev_tvb = NULL;
-    gint prev_end = 0;
+/* The iSCSI dissector makes itself the dissector of a connection when it
+ * first sees it (whichever way it was called): put this wrapper there. */
+static void claim_connection(packet_info *pinfo)
+{
+    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+    if (conv && conversation_get_dissector(conv, pinfo->num) == iscsi_handle)
+        conversation_set_dissector(conv, wrap_handle);
+}
 
-    for (guint i = 0; i < items->len && n < G_N_ELEMENTS(found); i++) {
-        field_info *fi = g_ptr_array_index(items, i);
-        tvbuff_t *tvb = fi->ds_tvb;
-        gint avail;
-        isl_pdu_in in;
-        isl_pdu *r;
+/* Walk the PDUs the iSCSI dissector just dissected in tvb[0, end). */
+static void analyse_pdus(tvbuff_t *tvb, packet_info *pinfo, guint end, bool check_port)
+{
+    struct tcp_analysis *tcpd = NULL;
+    wrap_conv *wc = NULL;
+    guint off = 0;
 
-        if (!tvb || fi->start < 0 || (avail = tvb_captured_length_remaining(tvb, fi->start)) < 48)
-            continue;
-        /* A Reject carries the rejected header, which the iSCSI dissector shows
-         * as a nested iSCSI item: it is not a PDU of its own. */
-        if (tvb == prev_tvb && fi->start < prev_end)
-            continue;
-        prev_tvb = tvb;
-        prev_end = fi->start + 48 + 4 * isl_tvb_get_u8(tvb, fi->start + 4) +
-                   (gint)(((tvb_get_ntohl(tvb, fi->start + 4) & 0xffffff) + 3) & ~3u);
-        /* SCSI data traffic: one byte read, nothing else. */
-        if (!isl_opcode_wanted(isl_tvb_get_u8(tvb, fi->start)))
-            continue;
-        memset(&in, 0, sizeof in);
-        in.frame = pinfo->num;
-        in.index = i;
-        in.ts_ns = (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
-        in.conn_key = stream;
-        {
-            /* The iSCSI item's length can stop at the header (it covers only
-             * what that dissector parsed), so size the PDU from its BHS. */
-            guint32 dsl = tvb_get_ntohl(tvb, fi->start + 4) & 0xffffff;
-            guint32 base = 48 + 4u * isl_tvb_get_u8(tvb, fi->start + 4) + ((dsl + 3) & ~3u);
-            gint rem = tvb_reported_length_remaining(tvb, fi->start);
-            in.reported = MIN(MAX(base, fi->length > 0 ? (guint32)fi->length : 0), rem > 0 ? (guint32)rem : base);
+    while (off + 48 <= end) {
+        guint8 op = isl_tvb_get_u8(tvb, off) & 0x3f;
+        guint32 dsl, len, hdr;
+        bool login = op == ISL_OP_LOGIN_REQ || op == ISL_OP_LOGIN_RSP;
+
+        dsl = op == 0x02 || op == 0x22 || op == 0x31 || op == ISL_OP_LOGOUT_REQ || op == ISL_OP_LOGOUT_RSP || op == 0x10
+                  ? 0 : tvb_get_ntohl(tvb, off + 4) & 0xffffff;
+        if (bogus_pdu(tvb, pinfo, off, op, dsl, check_port))
+            break;
+        hdr = 48 + (op == 0x01 ? 4u * isl_tvb_get_u8(tvb, off + 4) : 0);
+        len = hdr + ((dsl + 3) & ~3u);
+        if (!login) {
+            /* Digests: decided once per connection, as the iSCSI dissector
+             * does (and at the offsets it uses). */
+            if (!wc) {
+                conversation_t *conv = find_or_create_conversation(pinfo);
+                wc = conversation_get_proto_data(conv, proto_iscsi_login);
+                if (!wc) {
+                    wc = wmem_new0(wmem_file_scope(), wrap_conv);
+                    conversation_add_proto_data(conv, proto_iscsi_login, wc);
+                }
+            }
+            if (wc->hd == DIG_AUTO && tvb_captured_length(tvb) - off >= hdr + 4)
+                wc->hd = ~crc32c_tvb_offset_calculate(tvb, off, hdr, CRC32C_PRELOAD) == tvb_get_ntohl(tvb, hdr) ? DIG_CRC : DIG_NONE;
+            if (wc->hd == DIG_CRC) {
+                len += 4;
+                hdr += 4;
+            }
+            if (wc->dd == DIG_AUTO && tvb_captured_length(tvb) - off >= hdr + ((dsl + 3) & ~3u) + 4)
+                wc->dd = ~crc32c_tvb_offset_calculate(tvb, hdr, (dsl + 3) & ~3u, CRC32C_PRELOAD) ==
+                         tvb_get_ntohl(tvb, hdr + ((dsl + 3) & ~3u)) ? DIG_CRC : DIG_NONE;
+            if (wc->dd == DIG_CRC && dsl)
+                len += 4;
         }
-        in.avail = MIN((uint32_t)avail, in.reported);
-        in.pdu = tvb_get_ptr(tvb, fi->start, in.avail);
-        in.src = endpoint(pinfo, true);
-        in.dst = endpoint(pinfo, false);
-        /* tcp.completeness bit 0: the connection's SYN is in the capture. */
-        in.conn_start_seen = have_compl && (compl & 1);
-        r = isl_analyzer_feed(analyzer, &in);
-        if (r)
-            found[n++] = r;
+        /* SCSI data traffic: a few header bytes read, nothing else. */
+        if (isl_opcode_wanted(op)) {
+            if (!tcpd && !(tcpd = get_tcp_conversation_data(NULL, pinfo)))
+                return;
+            gint data_cap = tvb_captured_length_remaining(tvb, off + hdr);
+            feed_pdu(tvb, pinfo, off, len, tcpd);
+            if ((op == ISL_OP_LOGIN_RSP || op == ISL_OP_TEXT_RSP) && dsl && data_cap > 0)
+                claim_portals(tvb, pinfo, off + hdr, MIN(dsl, (guint32)data_cap));
+        }
+        if (len > end - off)
+            break;
+        off += len;
     }
-    if (n) {
-        frame_result *fr = wmem_alloc(wmem_file_scope(), sizeof *fr + n * sizeof(isl_pdu *));
-        fr->n = n;
-        memcpy(fr->pdus, found, n * sizeof(isl_pdu *));
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_iscsi_login, 0, fr);
+}
+
+/* Where the iSCSI dissector's PDUs end in tvb: before the PDU it asked TCP to
+ * reassemble, or where it stopped (ret), or the end of the data. */
+static guint dissected_end(tvbuff_t *tvb, packet_info *pinfo, int ret)
+{
+    guint cap = tvb_captured_length(tvb);
+    if (pinfo->desegment_len)
+        return MIN(pinfo->desegment_offset, cap);
+    return ret > 0 ? MIN((guint)ret, cap) : cap;
+}
+
+/* After each call of the iSCSI dissector, on the first pass.  ret is its
+ * return value (0: the heuristic's "yes", which tells no length). */
+static void after_builtin(tvbuff_t *tvb, packet_info *pinfo, int ret, bool check_port)
+{
+    if (PINFO_FD_VISITED(pinfo))
+        return;
+    claim_connection(pinfo);
+    if (analysis_on)
+        analyse_pdus(tvb, pinfo, dissected_end(tvb, pinfo, ret), check_port);
+}
+
+/* Conversation (and Decode As) path: TCP calls this handle. */
+static int dissect_iscsi_wrapped(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    guint16 can = pinfo->can_desegment;
+    volatile int ret = 0;
+
+    /* This handle is one call deeper than the iSCSI dissector expects: give it
+     * the reassembly right TCP gave us. */
+    pinfo->can_desegment = pinfo->saved_can_desegment;
+    TRY {
+        ret = call_dissector_only(iscsi_handle, tvb, pinfo, tree, data);
     }
+    CATCH_ALL {
+        /* A PDU cut short (snap length) or malformed: the iSCSI dissector
+         * throws half-way through it, but has taken it as iSCSI. */
+        pinfo->can_desegment = can;
+        after_builtin(tvb, pinfo, 0, false);
+        RETHROW;
+    }
+    ENDTRY;
+    pinfo->can_desegment = can;
+    if (ret != 0)
+        after_builtin(tvb, pinfo, ret, false);
+    return ret;
+}
+
+/* Heuristic path: the first iSCSI frame of a connection.  Runs in place of
+ * the iSCSI dissector's own heuristic (same entry, same enable switch). */
+static isl_heur_ret dissect_iscsi_heur_wrapped(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    volatile isl_heur_ret ok = FALSE;
+
+    TRY {
+        ok = builtin_heur(tvb, pinfo, tree, data);
+    }
+    CATCH_ALL {
+        /* Its sanity checks read only the first 48 bytes, which it has:
+         * an exception comes from dissecting a PDU it accepted. */
+        after_builtin(tvb, pinfo, 0, true);
+        RETHROW;
+    }
+    ENDTRY;
+    if (ok)
+        after_builtin(tvb, pinfo, 0, true);
+    return ok;
 }
 
 /* ---- rendering (every pass) ---------------------------------------------- */
@@ -427,7 +616,6 @@ static isl_heur_ret dissect_text_continuation_heur(tvbuff_t *tvb, packet_info *p
     guint32 dsl, pdu_len, ttt;
     const char *what;
     struct tcp_analysis *tcpd;
-    frame_result *fr;
     isl_pdu *r = NULL;
 
     if (len < 48)
@@ -475,7 +663,7 @@ static isl_heur_ret dissect_text_continuation_heur(tvbuff_t *tvb, packet_info *p
         isl_pdu_in in;
         memset(&in, 0, sizeof in);
         in.frame = pinfo->num;
-        in.index = 0;
+        in.index = pending(pinfo)->next_index++;
         in.ts_ns = (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
         in.conn_key = tcpd->stream;
         in.reported = MIN(pdu_len, tvb_reported_length(tvb));
@@ -484,78 +672,78 @@ static isl_heur_ret dissect_text_continuation_heur(tvbuff_t *tvb, packet_info *p
         in.src = endpoint(pinfo, true);
         in.dst = endpoint(pinfo, false);
         in.conn_start_seen = (tcpd->conversation_completeness & 1) != 0;
+        in.aside = true;
         r = isl_analyzer_feed(analyzer, &in);
-        if (r) {
-            fr = wmem_alloc(wmem_file_scope(), sizeof *fr + sizeof(isl_pdu *));
-            fr->n = 1;
-            fr->pdus[0] = r;
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_iscsi_login, 1, fr);
-        }
+        if (r)
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_iscsi_login, KEY_HEUR, r);
     }
-    fr = p_get_proto_data(wmem_file_scope(), pinfo, proto_iscsi_login, 1);
-    if (fr)
-        render_pdu(tvb, pinfo, tree, fr->pdus[0]);
-    if (pdu_len < tvb_reported_length(tvb) && iscsi_handle)
-        call_dissector(iscsi_handle, tvb_new_subset_remaining(tvb, pdu_len), pinfo, tree);
+    r = p_get_proto_data(wmem_file_scope(), pinfo, proto_iscsi_login, KEY_HEUR);
+    if (r)
+        render_pdu(tvb, pinfo, tree, r);
+    if (pdu_len < tvb_reported_length(tvb) && wrap_handle && iscsi_handle)
+        call_dissector(wrap_handle, tvb_new_subset_remaining(tvb, pdu_len), pinfo, tree);
     return TRUE;
 }
 
-/* Runs for every frame of the capture: compare protocol ids, no strings.
- * (PDUs claimed by our TCP heuristic are rendered by it, not here.) */
-static bool frame_has_iscsi(packet_info *pinfo)
-{
-    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f)) {
-        int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
-        if (id == proto_iscsi)
-            return true;
-    }
-    return false;
-}
-
+/* Runs for every frame of the capture: a binary search over the analysed
+ * PDUs when there is nothing to show. */
 static int dissect_iscsi_login(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    frame_result *fr;
+    isl_pdu *const *v;
+    unsigned n = analyzer ? isl_analyzer_frame_pdus(analyzer, pinfo->num, &v) : 0;
 
-    if (!frame_has_iscsi(pinfo))
-        return 0;
-    if (!PINFO_FD_VISITED(pinfo) && analyzer)
-        analyse_frame(pinfo, tree);
-    fr = p_get_proto_data(wmem_file_scope(), pinfo, proto_iscsi_login, 0);
-    if (!fr)
-        return 0;
-    for (unsigned i = 0; i < fr->n; i++)
-        render_pdu(tvb, pinfo, tree, fr->pdus[i]);
+    for (unsigned i = 0; i < n; i++)
+        if (!v[i]->aside)
+            render_pdu(tvb, pinfo, tree, v[i]);
     return 0;
 }
 
 /* ---- registration -------------------------------------------------------- */
 
+/* Decode As / the iscsi.tcp.port preference put the iSCSI dissector straight
+ * into "tcp.port": stand in front of it there too. */
+static void collect_iscsi_ports(const gchar *table _U_, ftenum_t type _U_, gpointer key, gpointer value, gpointer user_data)
+{
+    guint port = GPOINTER_TO_UINT(key);
+    if (dtbl_entry_get_handle((dtbl_entry_t *)value) == iscsi_handle)
+        g_array_append_val((GArray *)user_data, port);
+}
+
 static void iscsi_login_init(void)
 {
-    GArray *wanted;
-
     analyzer = isl_analyzer_new(NULL);
-    if (!proto_is_protocol_enabled(find_protocol_by_id(proto_iscsi_login)))
+    analysis_on = proto_is_protocol_enabled(find_protocol_by_id(proto_iscsi_login)) && builtin_heur && iscsi_handle;
+    if (!analysis_on)
         return;
-    /* Primed fields are only filled on the first pass; ask for them only while enabled. */
-    wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
-    g_array_append_val(wanted, hf_iscsi);
-    g_array_append_val(wanted, hf_tcp_stream);
-    g_array_append_val(wanted, hf_tcp_completeness);
-    set_postdissector_wanted_hfids(iscsi_login_handle, wanted);
+    /* (Whether the bogus PDU filter is on cannot be read from a plugin: a bool
+     * preference has no exported getter.  It is on by default.) */
+    bogus_threshold = prefs_get_uint_value("iscsi", "bogus_pdu_max_data_len");
+    target_ports = prefs_get_range_value("iscsi", "target_ports");
+    system_port = prefs_get_uint_value("iscsi", "target_system_port");
+    {
+        GArray *ports = g_array_new(FALSE, FALSE, sizeof(guint));
+        dissector_table_foreach("tcp.port", collect_iscsi_ports, ports);
+        for (guint i = 0; i < ports->len; i++)
+            dissector_change_uint("tcp.port", g_array_index(ports, guint, i), wrap_handle);
+        g_array_free(ports, TRUE);
+    }
 }
 
 static void iscsi_login_cleanup(void)
 {
-    set_postdissector_wanted_hfids(iscsi_login_handle, NULL);
     isl_analyzer_free(analyzer);
     analyzer = NULL;
 }
 
+/* Registration arrays built at run time: Wireshark keeps pointers into them
+ * until exit, so they live for the process (and are reachable from here). */
+static hf_register_info *param_hf;
+static ei_register_info *check_ei;
+
 static void register_params(void)
 {
     unsigned n = isl_key_count();
-    hf_register_info *hf = g_new0(hf_register_info, n);
+    hf_register_info *hf = param_hf = g_new0(hf_register_info, n);
     unsigned used = 0;
 
     hf_params = g_new(int, n);
@@ -580,7 +768,7 @@ static void register_experts(void)
 {
     static const int groups[] = { PI_PROTOCOL, PI_MALFORMED, PI_RESPONSE_CODE, PI_SEQUENCE, PI_SECURITY, PI_REASSEMBLE, PI_CHECKSUM };
     static const int sevs[] = { PI_CHAT, PI_NOTE, PI_WARN, PI_ERROR };
-    ei_register_info *ei = g_new0(ei_register_info, ISL_CHK_COUNT);
+    ei_register_info *ei = check_ei = g_new0(ei_register_info, ISL_CHK_COUNT);
     expert_module_t *em = expert_register_protocol(proto_iscsi_login);
     expert_field init = EI_INIT;
 
@@ -660,11 +848,18 @@ void proto_register_iscsi_login(void)
 
 void proto_reg_handoff_iscsi_login(void)
 {
-    hf_iscsi = proto_get_id_by_filter_name("iscsi");
-    proto_iscsi = hf_iscsi;
-    hf_tcp_stream = proto_registrar_get_id_byname("tcp.stream");
-    hf_tcp_completeness = proto_registrar_get_id_byname("tcp.completeness");
+    heur_dtbl_entry_t *heur = find_heur_dissector_by_unique_short_name("iscsi_tcp");
+
     iscsi_handle = find_dissector("iscsi");
+    /* Wireshark's iSCSI dissector finds iSCSI connections by its TCP
+     * heuristic, then registers itself for the connection.  Take the
+     * heuristic's place (keeping its entry, name and enable switch) so that
+     * every connection it claims is handed to wrap_handle. */
+    wrap_handle = create_dissector_handle(dissect_iscsi_wrapped, -1);
+    if (heur && iscsi_handle && heur->dissector != dissect_iscsi_heur_wrapped) {
+        builtin_heur = heur->dissector;
+        heur->dissector = dissect_iscsi_heur_wrapped;
+    }
     heur_dissector_add("tcp", dissect_text_continuation_heur, "iSCSI Text PDUs with neither F nor C (tgt SendTargets)",
                        "iscsi_login_text_tcp", proto_iscsi_login, HEURISTIC_ENABLE);
 }

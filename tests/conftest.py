@@ -11,6 +11,8 @@ Environment:
   ISCSI_LOGIN_INSTALLED=1 use the plugin installed in Wireshark's global folder
   ISCSI_LOGIN_TSHARK      tshark binary (default: tshark)
   ISCSI_LOGIN_PRELOAD     LD_PRELOAD for tshark (sanitizer runtime)
+  ASAN_OPTIONS, UBSAN_OPTIONS, LSAN_OPTIONS, WIRESHARK_ABORT_ON_DISSECTOR_BUG,
+  WIRESHARK_DEBUG_WMEM_OVERRIDE, WIRESHARK_EXTCAP_DIR, G_SLICE are passed through
 """
 import os
 import shutil
@@ -34,7 +36,11 @@ class Tshark:
         shutil.copytree(CAPTURES, self.captures, ignore=shutil.ignore_patterns("*.py", "*.sh", "*.md"))
         self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.home), "TZ": "UTC",
                     "LC_ALL": "C.UTF-8"}
-        for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "WIRESHARK_ABORT_ON_DISSECTOR_BUG", "LSAN_OPTIONS"):
+        # Sanitizer runs (tests/fuzz/sanitizer-env.sh): their options, the wmem
+        # override, and an empty extcap folder (with libasan preloaded, tshark
+        # -G plugins hangs after running the extcap helpers).
+        for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "WIRESHARK_ABORT_ON_DISSECTOR_BUG", "LSAN_OPTIONS",
+                  "WIRESHARK_DEBUG_WMEM_OVERRIDE", "WIRESHARK_EXTCAP_DIR", "G_SLICE"):
             if k in os.environ:
                 self.env[k] = os.environ[k]
         if os.environ.get("ISCSI_LOGIN_PRELOAD"):
@@ -80,6 +86,25 @@ class Tshark:
         for marker in ("AddressSanitizer", "runtime error:", "LeakSanitizer", "Dissector bug"):
             assert marker not in p.stderr, f"{marker} in tshark stderr:\n{p.stderr[-5000:]}"
         return p
+
+    def run_without_plugin(self, *args) -> subprocess.CompletedProcess:
+        """The same tshark with an empty plugin folder (None when the plugin is
+        installed globally and cannot be left out)."""
+        if self.installed:
+            return None
+        key = ("without-plugin", args)
+        if key not in self._cache:
+            empty = self.workdir / "noplugins"
+            if not empty.exists():
+                (empty / "x" / "epan").mkdir(parents=True)
+                for d in (empty, empty / "x", empty / "x" / "epan"):
+                    os.chmod(d, 0o755)
+            env, self.env = self.env, dict(self.env, WIRESHARK_PLUGIN_DIR=str(empty))
+            try:
+                self._cache[key] = self._run(*args)
+            finally:
+                self.env = env
+        return self._cache[key]
 
     def fields(self, capture: str, fields, display_filter=None, two_pass=False, extra=()):
         """Rows of -T fields output, one dict per frame (field -> string)."""

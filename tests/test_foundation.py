@@ -187,6 +187,25 @@ def test_retransmission_not_double_counted(tshark):
     assert len(finals) == 1 and finals[0]["iscsi_login.login.outcome"] == "Success"
 
 
+# By default tshark's TCP analysis keeps retransmitted segments from the iSCSI
+# dissector; with these options they reach it, and so the plugin's own
+# duplicate detection.
+RETRANS_OPTS = ("-o", "tcp.analyze_sequence_numbers:FALSE", "-o", "tcp.no_subdissector_on_error:FALSE")
+
+
+@pytest.mark.parametrize("two_pass", [False, True])
+def test_retransmission_detected_by_plugin(tshark, two_pass):
+    out = tshark.fields("crafted/retransmission.pcap",
+                        ["frame.number", "iscsi.opcode", "iscsi_login.retransmission_of", "iscsi_login.login.outcome",
+                         "iscsi_login.session"],
+                        "iscsi", two_pass, extra=RETRANS_OPTS)
+    by = {int(x["frame.number"]): x for x in out}
+    assert {f: x["iscsi_login.retransmission_of"] for f, x in by.items() if x["iscsi_login.retransmission_of"]} \
+        == {5: "4", 9: "8"}
+    assert [f for f, x in by.items() if x["iscsi_login.login.outcome"]] == [8]
+    assert {x["iscsi_login.session"] for x in by.values()} == {"1"}
+
+
 def test_two_pdus_in_one_segment(tshark):
     out = tshark.fields("crafted/two-pdus-one-segment.pcap", ["frame.number", "iscsi_login.session"], "iscsi_login", True)
     multi = [x for x in out if "|" in x["iscsi_login.session"]]
