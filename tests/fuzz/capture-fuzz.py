@@ -194,8 +194,9 @@ class Round:
             for f in (out, jd / "cur.pcap.txt"):
                 if f.exists():
                     f.unlink()
+            chunk = min(left, args.restart_every) if args.restart_every > 0 else left
             cmd = [env.driver, "--seed", str(seed), "--first", str(first), "--stride", str(args.jobs),
-                   "--count", str(left), "--seconds", f"{max(deadline - time.time(), 1):.0f}",
+                   "--count", str(chunk), "--seconds", f"{max(deadline - time.time(), 1):.0f}",
                    "--out", str(out), "--failures", str(faild), "--leak-check-every", str(args.leak_check_every),
                    "--max-failures", str(args.max_failures),
                    *driver_args(args), *self.caps]
@@ -226,7 +227,14 @@ class Round:
                     (pc.parent / (pc.name + ".txt")).unlink()
             leak = re.search(r"^LEAK reported in inputs (\d+)\.\.(\d+)", outs, re.M)
             if rc in (0, 1) and m:
-                break                                               # finished (rc 1: failures kept above)
+                # finished (rc 1: failures kept above); on with a new process
+                # when this one only ran a chunk of the job
+                n = int(m.group(1))
+                if n < chunk:
+                    break                                           # stopped by --seconds or --max-failures
+                left -= n
+                first += n * args.jobs
+                continue
             if rc == 2:
                 print(f"job {j}: the driver could not start (exit 2):\n{tail(outs + err, 3000)}", flush=True)
                 self.counts["plugin"] += 1
@@ -369,6 +377,8 @@ def main():
                     help="mutated captures also read by the real tshark as a cross-check (default 4)")
     ap.add_argument("--no-baseline", action="store_true", help="skip reading the captures unmodified first")
     ap.add_argument("--max-failures", type=int, default=20, help="stop the round after this many kept inputs")
+    ap.add_argument("--restart-every", type=int, default=2000,
+                    help="inputs per isl-replay process (Wireshark 4.0 grows per epan session; default 2000)")
     args = ap.parse_args()
     if args.seed is None:
         args.seed = int(time.time()) % 1000000 * 1000
