@@ -4,7 +4,7 @@
 # built plugin; optional stages for sanitizers, fuzzing and the package
 # matrix on Wireshark 4.4 and 4.6.  Usage: sudo bash tools/run-tests.sh
 #
-# ISCSI_LOGIN_STAGES selects stages (default: unit pytest):
+# ISCSI_LOGIN_STAGES selects stages (default: unit pytest matrix):
 #   unit       C unit tests of the RFC core (ctest)
 #   pytest     capture tests with the freshly built plugin
 #   sanitized  capture tests with the ASan + UBSan plugin
@@ -14,7 +14,7 @@
 # e.g. ISCSI_LOGIN_STAGES="unit pytest sanitized fuzz matrix" sudo bash tools/run-tests.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-stages=" ${ISCSI_LOGIN_STAGES:-unit pytest} "
+stages=" ${ISCSI_LOGIN_STAGES:-unit pytest matrix} "
 want() { [[ "$stages" == *" $1 "* ]]; }
 start=$(date +%s)
 stamp() { echo "== [$(( $(date +%s) - start ))s] $*"; }
