@@ -34,6 +34,36 @@
 #define isl_tvb_get_u8 tvb_get_guint8
 #endif
 
+/* tvb_find_guint8 is deprecated from 4.4 on (tvb_find_uint8). */
+#if ISL_WS_AT_LEAST(4, 4)
+#define isl_tvb_find_u8 tvb_find_uint8
+#else
+#define isl_tvb_find_u8 tvb_find_guint8
+#endif
+
+/* Reading another protocol's preference: pref_t getters live in prefs-int.h
+ * (exported in every version); the uint one lost its _real suffix in 4.6,
+ * where prefs_get_uint_value(module, name) of prefs.h is gone.  NULL-safe:
+ * dflt when the preference does not exist. */
+#include <epan/prefs.h>
+#include <epan/prefs-int.h>
+static inline unsigned isl_pref_uint(const char *module, const char *name, unsigned dflt)
+{
+    module_t *m = prefs_find_module(module);
+    pref_t *p = m ? prefs_find_preference(m, name) : NULL;
+#if ISL_WS_AT_LEAST(4, 6)
+    return p ? prefs_get_uint_value(p, pref_current) : dflt;
+#else
+    return p ? prefs_get_uint_value_real(p, pref_current) : dflt;
+#endif
+}
+static inline bool isl_pref_bool(const char *module, const char *name, bool dflt)
+{
+    module_t *m = prefs_find_module(module);
+    pref_t *p = m ? prefs_find_preference(m, name) : NULL;
+    return p ? prefs_get_bool_value(p, pref_current) != 0 : dflt;
+}
+
 /* Return type of a heuristic dissector (heur_dissector_t): gboolean in 4.0,
  * bool from 4.2 (inferred; verified on 4.4 and 4.6). A gboolean function is an
  * incompatible pointer type (an error with GCC 14) for heur_dissector_add there. */

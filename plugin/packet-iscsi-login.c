@@ -112,6 +112,8 @@ typedef struct {
 static dissector_handle_t wrap_handle;   /* no protocol of its own: adds no layer */
 static isl_heur_ret (*builtin_heur)(tvbuff_t *, packet_info *, proto_tree *, void *);
 static bool analysis_on;
+/* The iSCSI dissector's preferences that decide what it takes as a PDU. */
+static bool bogus_filter = true, good_f_bit;
 static guint bogus_threshold = 256 * 1024;
 static range_t *target_ports;
 static guint system_port = 860;
@@ -164,8 +166,16 @@ static bool bogus_pdu(tvbuff_t *tvb, packet_info *pinfo, guint off, guint8 op, g
         return true;
     if (check_port && !(op & 0x20 ? is_target_port(pinfo->srcport) : is_target_port(pinfo->destport)))
         return true;
+    if (!bogus_filter)
+        return false;
     if (dsl > bogus_threshold)
         return true;
+    if (good_f_bit && !(isl_tvb_get_u8(tvb, off + 1) & 0x80)) {
+        switch (op) {
+        case 0x00: case 0x20: case 0x06: case 0x26: case 0x21: case 0x22: case 0x31: case 0x32: case 0x10: case 0x3f:
+            return true;
+        }
+    }
     return op == ISL_OP_NOP_OUT && tvb_get_ntohl(tvb, off + 20) == 0;
 }
 
@@ -202,7 +212,7 @@ static void claim_portals(tvbuff_t *tvb, packet_info *pinfo, guint off, guint32 
     guint end = off + dlen;
 
     while (off < end) {
-        gint nul = tvb_find_guint8(tvb, off, end - off, 0);
+        gint nul = isl_tvb_find_u8(tvb, off, end - off, 0);
         guint len = nul < 0 ? end - off : (guint)nul - off;
         if (len > 14 && tvb_strneql(tvb, off, "TargetAddress=", 14) == 0) {
             char *v = (char *)tvb_get_string_enc(pinfo->pool, tvb, off + 14, len - 14, ENC_ASCII);
@@ -715,11 +725,11 @@ static void iscsi_login_init(void)
     analysis_on = proto_is_protocol_enabled(find_protocol_by_id(proto_iscsi_login)) && builtin_heur && iscsi_handle;
     if (!analysis_on)
         return;
-    /* (Whether the bogus PDU filter is on cannot be read from a plugin: a bool
-     * preference has no exported getter.  It is on by default.) */
-    bogus_threshold = prefs_get_uint_value("iscsi", "bogus_pdu_max_data_len");
+    bogus_filter = isl_pref_bool("iscsi", "bogus_pdu_filter", true);
+    good_f_bit = isl_pref_bool("iscsi", "demand_good_f_bit", false);
+    bogus_threshold = isl_pref_uint("iscsi", "bogus_pdu_max_data_len", 256 * 1024);
     target_ports = prefs_get_range_value("iscsi", "target_ports");
-    system_port = prefs_get_uint_value("iscsi", "target_system_port");
+    system_port = isl_pref_uint("iscsi", "target_system_port", 860);
     {
         GArray *ports = g_array_new(FALSE, FALSE, sizeof(guint));
         dissector_table_foreach("tcp.port", collect_iscsi_ports, ports);
