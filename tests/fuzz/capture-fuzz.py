@@ -294,6 +294,8 @@ class Round:
         for p in args.probs.split(","):
             muts += [["-E", p], ["-E", p, "-o", "54"]]
         for s in args.truncs.split(","):
+            if not s.isdigit():      # isl-replay's "r": a random snap length per input
+                s = str(rnd.randint(40, 400))
             muts += [["-s", s], ["-s", s, "-E", args.probs.split(",")[-1], "-o", "54"]]
         cdir = env.work / "xcheck"
         cdir.mkdir()
