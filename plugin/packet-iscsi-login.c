@@ -400,6 +400,21 @@ static void add_reltime(proto_tree *t, int hf, tvbuff_t *tvb, int64_t ns)
     gen(proto_tree_add_time(t, hf, tvb, 0, 0, &d));
 }
 
+/* Keys, values and names come from the wire as bytes; tree strings must be
+ * UTF-8 (JSON/PDML output, Qt): invalid sequences become U+FFFD. */
+static const char *u8(wmem_allocator_t *pool, const char *s)
+{
+    gchar *v;
+    char *r;
+
+    if (!s || g_utf8_validate(s, -1, NULL))
+        return s;
+    v = g_utf8_make_valid(s, -1);
+    r = wmem_strdup(pool, v);
+    g_free(v);
+    return r;
+}
+
 static const char *stages_str(wmem_allocator_t *pool, const isl_login *l)
 {
     wmem_strbuf_t *b = wmem_strbuf_new(pool, "");
@@ -422,9 +437,10 @@ static void render_keys(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, co
             const isl_kv kv_ = isl_login_kv_at(l, i), *kv = &kv_;
             if (kv->side != side)
                 continue;
+            const char *key = u8(pool, kv->key), *val = u8(pool, kv->value ? kv->value : "");
             gen(proto_tree_add_string_format_value(st, side == ISL_SIDE_I ? hf_key_initiator : hf_key_target, tvb, 0, 0,
-                    wmem_strdup_printf(pool, "%s=%s", kv->key, kv->value ? kv->value : ""),
-                    "%s=%s (frame %u, %s)", kv->key, kv->value ? kv->value : "", kv->frame, isl_stage_name(kv->stage)));
+                    wmem_strdup_printf(pool, "%s=%s", key, val),
+                    "%s=%s (frame %u, %s)", key, val, kv->frame, isl_stage_name(kv->stage)));
         }
     }
 }
@@ -448,6 +464,7 @@ static void render_params(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, 
         k = isl_nego_find(l->nego, d->name);
         if (!v)
             continue;
+        v = u8(pool, v);
         how = wmem_strbuf_new(pool, "");
         if (dflt && !k)
             wmem_strbuf_append(how, " (default, not negotiated)");
@@ -459,7 +476,7 @@ static void render_params(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, 
                     continue;
                 wmem_strbuf_append_printf(how, "%s%s %s %s in frame %u", wmem_strbuf_get_len(how) ? "; " : " (",
                                           isl_side_name((isl_side)s), k->offerer == s ? "offered" : "answered",
-                                          k->value[s], k->frame[s]);
+                                          u8(pool, k->value[s]), k->frame[s]);
             }
             if (!dflt)
                 wmem_strbuf_append(how, ")");
@@ -508,9 +525,9 @@ static void render_login(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, c
     gen(proto_tree_add_string(lt, hf_login_status_class, tvb, 0, 0, isl_status_class_name(l->status)));
     gen(proto_tree_add_string(lt, hf_login_status_detail, tvb, 0, 0, isl_status_detail_name(l->status)));
     if (l->redirect)
-        gen(proto_tree_add_string(lt, hf_login_redirect, tvb, 0, 0, l->redirect));
+        gen(proto_tree_add_string(lt, hf_login_redirect, tvb, 0, 0, u8(pool, l->redirect)));
     if (isl_nego_auth_summary(l->nego))
-        gen(proto_tree_add_string(lt, hf_login_auth, tvb, 0, 0, isl_nego_auth_summary(l->nego)));
+        gen(proto_tree_add_string(lt, hf_login_auth, tvb, 0, 0, u8(pool, isl_nego_auth_summary(l->nego))));
     render_keys(lt, tvb, pool, l);
     if (l->outcome != ISL_OUT_FAILED)
         render_params(lt, tvb, pool, l);
@@ -537,20 +554,20 @@ static void render_text(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const 
                         wmem_strbuf_append_printf(b, "%s%s sent %s in frame %u", sd == 0 || !k->value[0] ? " (" : "; ",
                                                   isl_side_name((isl_side)sd), k->value[sd], k->frame[sd]);
                 wmem_strbuf_append(b, ")");
-                gen(proto_tree_add_string(nt, hf_text_param, tvb, 0, 0, wmem_strbuf_get_str(b)));
+                gen(proto_tree_add_string(nt, hf_text_param, tvb, 0, 0, u8(pinfo->pool, wmem_strbuf_get_str(b))));
             }
         }
         return;
     }
-    dt = proto_tree_add_subtree_format(t, tvb, 0, 0, ett_disc, &di, "SendTargets=%s: %u targets", x->st_value, x->targets->len);
+    dt = proto_tree_add_subtree_format(t, tvb, 0, 0, ett_disc, &di, "SendTargets=%s: %u targets", u8(pinfo->pool, x->st_value), x->targets->len);
     gen(di);
     gen(proto_tree_add_uint(dt, hf_disc_count, tvb, 0, 0, x->targets->len));
     for (guint i = 0; i < x->targets->len; i++) {
         const isl_target_rec *rec = g_ptr_array_index(x->targets, i);
-        proto_item *ti = gen(proto_tree_add_string(dt, hf_disc_target, tvb, 0, 0, rec->name));
+        proto_item *ti = gen(proto_tree_add_string(dt, hf_disc_target, tvb, 0, 0, u8(pinfo->pool, rec->name)));
         proto_tree *tt = proto_item_add_subtree(ti, ett_disc_target);
         for (guint j = 0; j < rec->addresses->len; j++)
-            gen(proto_tree_add_string(tt, hf_disc_address, tvb, 0, 0, g_ptr_array_index(rec->addresses, j)));
+            gen(proto_tree_add_string(tt, hf_disc_address, tvb, 0, 0, u8(pinfo->pool, g_ptr_array_index(rec->addresses, j))));
     }
 }
 
@@ -580,9 +597,9 @@ static void render_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
         proto_item_append_text(ti, ", Session %u", r->session_number);
         gen(proto_tree_add_uint(t, hf_session, tvb, 0, 0, r->session_number));
         if (r->initiator_name)
-            gen(proto_tree_add_string(t, hf_initiator_name, tvb, 0, 0, r->initiator_name));
+            gen(proto_tree_add_string(t, hf_initiator_name, tvb, 0, 0, u8(pinfo->pool, r->initiator_name)));
         if (r->target_name)
-            gen(proto_tree_add_string(t, hf_target_name, tvb, 0, 0, r->target_name));
+            gen(proto_tree_add_string(t, hf_target_name, tvb, 0, 0, u8(pinfo->pool, r->target_name)));
         gen(proto_tree_add_string(t, hf_session_type, tvb, 0, 0, val_to_str_const(r->session_type, session_type_vals, "Unknown")));
         gen(proto_tree_add_bytes_with_length(t, hf_isid, tvb, 0, 0, r->session->isid, 6));
         gen(proto_tree_add_uint(t, hf_tsih, tvb, 0, 0, r->tsih));
@@ -609,7 +626,7 @@ static void render_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     if (r->logout)
         render_logout(t, tvb, r);
     for (const isl_finding *f = r->findings.head; f; f = f->next)
-        proto_tree_add_expert_format(t, pinfo, &ei_checks[f->check], tvb, 0, 0, "%s", f->msg);
+        proto_tree_add_expert_format(t, pinfo, &ei_checks[f->check], tvb, 0, 0, "%s", u8(pinfo->pool, f->msg));
     for (unsigned i = 0; i < r->n_xrecs; i++)
         tap_queue_packet(tap_iscsi_login, pinfo, &r->xrecs[i]);
 }

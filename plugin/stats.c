@@ -116,7 +116,8 @@ static void set_str(stat_tap_table_item_type *row, unsigned col, const char *s)
         return;
     item_clear(&row[col]);
     row[col].type = TABLE_ITEM_STRING;
-    row[col].value.string_value = g_strdup(s);
+    /* names come from the wire: table cells must be UTF-8 (Qt, tshark) */
+    row[col].value.string_value = g_utf8_validate(s, -1, NULL) ? g_strdup(s) : g_utf8_make_valid(s, -1);
 }
 
 static void set_str_take(stat_tap_table_item_type *row, unsigned col, char *s)
@@ -245,7 +246,12 @@ static char *pair_label(const isl_xrec *x)
     const char *target = x->target;
     if (!target)
         target = x->sess && x->sess->type == ISL_ST_DISCOVERY ? "(discovery)" : "(unknown)";
-    return g_strdup_printf("%s -> %s", x->initiator ? x->initiator : "(unknown)", target);
+    char *label = g_strdup_printf("%s -> %s", x->initiator ? x->initiator : "(unknown)", target), *valid;
+    if (g_utf8_validate(label, -1, NULL))
+        return label;
+    valid = g_utf8_make_valid(label, -1);
+    g_free(label);
+    return valid;
 }
 
 static char *status_label(uint16_t status)
