@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The whole test suite: build, C unit tests, capture tests with the freshly
-# built plugin; optional stages for sanitizers, fuzzing and the package
-# matrix on Wireshark 4.4 and 4.6.  Usage: sudo bash tools/run-tests.sh
+# built plugin, the same with the ASan+UBSan plugin, fuzzing rounds, valgrind,
+# and the package matrix on Wireshark 4.0, 4.4 and 4.6.
+# Usage: sudo bash tools/run-tests.sh
 #
 # ISCSI_LOGIN_STAGES selects stages (default: all of them; CI runs the default):
 #   unit       C unit tests of the RFC core (ctest)
