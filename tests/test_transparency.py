@@ -44,3 +44,14 @@ def test_wireshark_dissection_unchanged(tshark, cap, two_pass):
     for frame in sorted(b):
         if a[frame] != b[frame] and not any(c in a[frame][FIELDS.index("_ws.col.Info") - 1] for c in CLAIMED):
             pytest.fail(f"{cap} frame {frame}: with plugin {a[frame]}, without {b[frame]}")
+
+
+def test_decode_as_is_analysed(tshark):
+    """iSCSI chosen with Decode As (its TCP heuristic off) is analysed as well:
+    the plugin stands in front of the iSCSI entries of tcp.port too."""
+    fields = ["frame.number", "iscsi_login.session", "iscsi_login.request_in", "iscsi_login.login.outcome"]
+    normal = tshark.fields("real/multi-session.pcap", fields, "iscsi_login")
+    decoded = tshark.fields("real/multi-session.pcap", fields, "iscsi_login",
+                            extra=("--disable-heuristic", "iscsi_tcp", "-d", "tcp.port==3260,iscsi"))
+    assert len(normal) >= 16
+    assert decoded == normal
