@@ -401,8 +401,11 @@ static void add_reltime(proto_tree *t, int hf, tvbuff_t *tvb, int64_t ns)
 }
 
 /* Keys, values and names come from the wire as bytes; tree strings must be
- * UTF-8 (JSON/PDML output, Qt): invalid sequences become U+FFFD. */
-static const char *u8(wmem_allocator_t *pool, const char *s)
+ * UTF-8 (JSON/PDML output, Qt): invalid sequences become U+FFFD.  Such text is
+ * also cut (at a character) to cap bytes: Wireshark 4.0 cuts labels at 240
+ * bytes wherever that falls, and three bytes per U+FFFD would put the cut
+ * inside a character. */
+static const char *u8cap(wmem_allocator_t *pool, const char *s, gsize cap)
 {
     gchar *v;
     char *r;
@@ -410,9 +413,18 @@ static const char *u8(wmem_allocator_t *pool, const char *s)
     if (!s || g_utf8_validate(s, -1, NULL))
         return s;
     v = g_utf8_make_valid(s, -1);
+    if (strlen(v) > cap) {
+        char *cut = g_utf8_find_prev_char(v, v + cap - 3 + 1);
+        strcpy(cut ? cut : v, "\xe2\x80\xa6");   /* U+2026 */
+    }
     r = wmem_strdup(pool, v);
     g_free(v);
     return r;
+}
+
+static const char *u8(wmem_allocator_t *pool, const char *s)
+{
+    return u8cap(pool, s, 90);
 }
 
 static const char *stages_str(wmem_allocator_t *pool, const isl_login *l)
@@ -554,7 +566,7 @@ static void render_text(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const 
                         wmem_strbuf_append_printf(b, "%s%s sent %s in frame %u", sd == 0 || !k->value[0] ? " (" : "; ",
                                                   isl_side_name((isl_side)sd), k->value[sd], k->frame[sd]);
                 wmem_strbuf_append(b, ")");
-                gen(proto_tree_add_string(nt, hf_text_param, tvb, 0, 0, u8(pinfo->pool, wmem_strbuf_get_str(b))));
+                gen(proto_tree_add_string(nt, hf_text_param, tvb, 0, 0, u8cap(pinfo->pool, wmem_strbuf_get_str(b), 200)));
             }
         }
         return;
@@ -626,7 +638,7 @@ static void render_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     if (r->logout)
         render_logout(t, tvb, r);
     for (const isl_finding *f = r->findings.head; f; f = f->next)
-        proto_tree_add_expert_format(t, pinfo, &ei_checks[f->check], tvb, 0, 0, "%s", u8(pinfo->pool, f->msg));
+        proto_tree_add_expert_format(t, pinfo, &ei_checks[f->check], tvb, 0, 0, "%s", u8cap(pinfo->pool, f->msg, 200));
     for (unsigned i = 0; i < r->n_xrecs; i++)
         tap_queue_packet(tap_iscsi_login, pinfo, &r->xrecs[i]);
 }
