@@ -110,8 +110,13 @@ def failed(rc, out, err):
     return rc != 0 or bool(MARKERS.search(err)) or bool(re.search(r"^FAIL ", out, re.M))
 
 
+def check_args(args):
+    """isl-replay options for every run: the watchdog and what fails."""
+    return ["--timeout", str(args.timeout)] + ([] if args.allow_bad_utf8 else ["--fail-on-bad-utf8"])
+
+
 def driver_args(args):
-    a = ["--timeout", str(args.timeout)]
+    a = check_args(args)
     if args.mutations:
         a += ["--mutations", args.mutations]
     else:
@@ -146,7 +151,7 @@ class Round:
         shutil.copy(pcap, staged)
         os.chmod(staged, 0o644)
         # Full report (slow unwinder), then without the plugin.
-        rc, out, err = env.run([env.driver, "--timeout", str(self.args.timeout), "--replay", str(staged)],
+        rc, out, err = env.run([env.driver, *check_args(self.args), "--replay", str(staged)],
                                env.fuzz | {"ASAN_OPTIONS": env.full.get("ASAN_OPTIONS", "")}, self.args.timeout * 3)
         reproduced = failed(rc, out, err)
         brc, bout, berr = env.run([env.driver, "--no-plugin", "--timeout", str(self.args.timeout), "--replay",
@@ -314,7 +319,8 @@ class Round:
             info = f"source {src}\nmutation editcap {' '.join(eargs)} --seed {s}\n"
             t2 = env.run(["tshark", "-n", "-r", str(f), "-2", "-V"], env.tshark, args.timeout * 4)
             tz = env.run(["tshark", "-n", "-r", str(f), "-q", *ztables], env.tshark, args.timeout * 4)
-            dr = env.run([env.driver, "--print-tables", "--print-tree", "--replay", str(f)], env.tshark,
+            dr = env.run([env.driver, *check_args(args), "--print-tables", "--print-tree", "--replay", str(f)],
+                         env.tshark,
                          args.timeout * 4)
             done += 1
             bad = [(what, r) for what, r in (("tshark -2 -V", t2), ("tshark -q -z", tz), ("isl-replay", dr))
@@ -379,6 +385,8 @@ def main():
                     help="mutated captures also read by the real tshark as a cross-check (default 4)")
     ap.add_argument("--no-baseline", action="store_true", help="skip reading the captures unmodified first")
     ap.add_argument("--max-failures", type=int, default=20, help="stop the round after this many kept inputs")
+    ap.add_argument("--allow-bad-utf8", action="store_true",
+                    help="only count plugin labels that are not UTF-8 (default: such an input fails)")
     ap.add_argument("--restart-every", type=int, default=2000,
                     help="inputs per isl-replay process (Wireshark 4.0 grows per epan session; default 2000)")
     args = ap.parse_args()
@@ -404,8 +412,8 @@ def main():
               f"tshark cross-checks", flush=True)
         t0 = time.time()
         if not args.no_baseline:
-            rc, out, err = env.run([env.driver, "--timeout", str(args.timeout), *caps], env.fuzz,
-                                   args.timeout * len(caps))
+            rc, out, err = env.run([env.driver, *check_args(args), *caps],
+                                   env.fuzz, args.timeout * len(caps))
             m = SUMMARY.search(out)
             print(f"baseline: {m.group(1) if m else '?'} captures unmodified in {time.time() - t0:.0f} s: "
                   f"{'FAILED' if failed(rc, out, err) else 'ok'}", flush=True)

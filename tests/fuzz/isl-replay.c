@@ -687,14 +687,13 @@ static void walk_node(proto_node *node, gpointer data)
         /* Labels must be UTF-8 (Qt, -T json/pdml/ek); Wireshark's own
          * string fields are converted, the plugin's formatted texts are not. */
         if (fi->hfinfo && g_str_has_prefix(fi->hfinfo->abbrev, "iscsi_login") && !g_utf8_validate(s, -1, NULL)) {
-            if (!wstats.bad_utf8++ || opt.verbose) {
-                char *esc = g_strescape(s, NULL);
+            char *esc = g_strescape(s, NULL);
+            if (!wstats.bad_utf8++ || opt.verbose)
                 fprintf(stderr, PROG ": %s: label of %s is not UTF-8: \"%s\"\n", current_input,
                         fi->hfinfo->abbrev, esc);
-                g_free(esc);
-            }
             if (opt.fail_on_bad_utf8)
-                note_failure("label of %s is not UTF-8", fi->hfinfo->abbrev);
+                note_failure("label of %s is not UTF-8: \"%.300s\"", fi->hfinfo->abbrev, esc);
+            g_free(esc);
         }
     }
     if (node->first_child)
