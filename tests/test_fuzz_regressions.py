@@ -32,7 +32,8 @@ def long_bad_name_capture(tshark):
     # same login request): an InitiatorName of "iqn." and 106 bytes that are
     # not UTF-8.  Each becomes U+FFFD (3 bytes), and the
     # message quoting the name is cut at Wireshark 4.0's 240-byte label limit
-    # in the middle of a character: the label is not UTF-8 again.
+    # in the middle of a character: the label is not UTF-8 again.  Fixed in
+    # 8aabbc7 (such text is cut at a character first).
     data = fill_aa_after(open(tshark.capture("crafted/login-basic.pcap"), "rb").read(), b"InitiatorName=iqn.")
     path = tshark.captures / "crafted" / "login-basic-long-bad-name.pcap"
     path.write_bytes(data)
@@ -40,8 +41,6 @@ def long_bad_name_capture(tshark):
     return "crafted/login-basic-long-bad-name.pcap"
 
 
-@pytest.mark.xfail(strict=True, reason="labels quoting long non-UTF-8 wire text are cut inside a character "
-                   "(reported to the lead; remove this mark with the fix)")
 def test_long_non_utf8_name_stays_utf8(tshark, long_bad_name_capture):
     # The fixture decodes tshark's output as strict UTF-8: a bad byte fails here.
     out = tshark.run("-n", "-r", tshark.capture(long_bad_name_capture), "-T", "json", "-Y", "iscsi_login")
