@@ -87,6 +87,14 @@ class Tshark:
             assert marker not in p.stderr, f"{marker} in tshark stderr:\n{p.stderr[-5000:]}"
         return p
 
+    def add_capture(self, name: str, data: bytes) -> str:
+        """Write a capture made by a test (e.g. a committed one with some bytes
+        changed) where the unprivileged tshark can read it; returns its name."""
+        path = self.captures / name
+        path.write_bytes(data)
+        os.chmod(path, 0o644)
+        return name
+
     def run_without_plugin(self, *args) -> subprocess.CompletedProcess:
         """The same tshark with an empty plugin folder (None when the plugin is
         installed globally and cannot be left out)."""

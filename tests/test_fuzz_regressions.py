@@ -3,7 +3,6 @@
 as tests: each capture is made here from a committed one by the mutation
 that found the bug, cut down to the frame that matters."""
 import json
-import os
 import struct
 
 import pytest
@@ -35,10 +34,7 @@ def long_bad_name_capture(tshark):
     # in the middle of a character: the label is not UTF-8 again.  Fixed in
     # 8aabbc7 (such text is cut at a character first).
     data = fill_aa_after(open(tshark.capture("crafted/login-basic.pcap"), "rb").read(), b"InitiatorName=iqn.")
-    path = tshark.captures / "crafted" / "login-basic-long-bad-name.pcap"
-    path.write_bytes(data)
-    os.chmod(path, 0o644)
-    return "crafted/login-basic-long-bad-name.pcap"
+    return tshark.add_capture("crafted/login-basic-long-bad-name.pcap", data)
 
 
 def test_long_non_utf8_name_stays_utf8(tshark, long_bad_name_capture):

@@ -4,7 +4,6 @@ fields, expert messages and table cells must still be UTF-8 (tshark -T json /
 pdml, the Qt GUI).  Found by the capture-fuzz round: mutated key bytes were
 copied into labels as they were."""
 import json
-import os
 
 import pytest
 
@@ -18,10 +17,7 @@ def bad_bytes_capture(tshark):
     # target sends and one in the initiator's name.
     data = data.replace(b"TargetPortalGroupTag", b"Target\xafortalGroupTag")
     data = data.replace(b"InitiatorName=iqn.", b"InitiatorName=iq\xe9.", 1)
-    path = tshark.captures / "crafted" / "login-basic-latin1.pcap"
-    path.write_bytes(data)
-    os.chmod(path, 0o644)
-    return "crafted/login-basic-latin1.pcap"
+    return tshark.add_capture("crafted/login-basic-latin1.pcap", data)
 
 
 def test_json_output_is_utf8(tshark, bad_bytes_capture):
