@@ -13,16 +13,21 @@ Environment:
   ISCSI_LOGIN_PRELOAD     LD_PRELOAD for tshark (sanitizer runtime)
   ASAN_OPTIONS, UBSAN_OPTIONS, LSAN_OPTIONS, WIRESHARK_ABORT_ON_DISSECTOR_BUG,
   WIRESHARK_DEBUG_WMEM_OVERRIDE, WIRESHARK_EXTCAP_DIR, G_SLICE are passed through
+  (tools/tshark_env.py, shared with tools/gen-reference.py)
 """
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tools"))
+from tshark_env import tshark_env  # noqa: E402
+
 CAPTURES = REPO / "captures"
 NOBODY = 65534
 
@@ -34,17 +39,7 @@ class Tshark:
         self.home.mkdir()
         self.captures = workdir / "captures"
         shutil.copytree(CAPTURES, self.captures, ignore=shutil.ignore_patterns("*.py", "*.sh", "*.md"))
-        self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.home), "TZ": "UTC",
-                    "LC_ALL": "C.UTF-8"}
-        # Sanitizer runs (tests/fuzz/sanitizer-env.sh): their options, the wmem
-        # override, and an empty extcap folder (with libasan preloaded, tshark
-        # -G plugins hangs after running the extcap helpers).
-        for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "WIRESHARK_ABORT_ON_DISSECTOR_BUG", "LSAN_OPTIONS",
-                  "WIRESHARK_DEBUG_WMEM_OVERRIDE", "WIRESHARK_EXTCAP_DIR", "G_SLICE"):
-            if k in os.environ:
-                self.env[k] = os.environ[k]
-        if os.environ.get("ISCSI_LOGIN_PRELOAD"):
-            self.env["LD_PRELOAD"] = os.environ["ISCSI_LOGIN_PRELOAD"]
+        self.env = tshark_env(self.home)
         self.installed = os.environ.get("ISCSI_LOGIN_INSTALLED") == "1"
         if not self.installed:
             src = Path(os.environ.get("ISCSI_LOGIN_PLUGIN_DIR", REPO / "build" / "plugins"))

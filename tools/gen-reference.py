@@ -15,7 +15,8 @@ tshark runs like in tests/conftest.py: as root it ignores personal plugin
 folders and WIRESHARK_PLUGIN_DIR, so it runs as an unprivileged user
 (setpriv) with a copy of the plugin folder that user can read.  Same
 environment: ISCSI_LOGIN_PLUGIN_DIR (default build/plugins),
-ISCSI_LOGIN_INSTALLED=1 (use the installed plugin), ISCSI_LOGIN_TSHARK.
+ISCSI_LOGIN_INSTALLED=1 (use the installed plugin), ISCSI_LOGIN_TSHARK,
+and the sanitizer variables (tools/tshark_env.py).
 tests/test_reference.py fails when docs/reference.md is not what this
 script writes.
 """
@@ -27,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from tshark_env import tshark_env
 
 REPO = Path(__file__).resolve().parent.parent
 CHECKS_DEF = REPO / "plugin" / "core" / "checks.def"
@@ -90,8 +93,7 @@ def run_tshark_fields():
     try:
         home = work / "home"
         home.mkdir()
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "TZ": "UTC",
-               "LC_ALL": "C.UTF-8"}
+        env = tshark_env(home)
         if not installed:
             src = Path(os.environ.get("ISCSI_LOGIN_PLUGIN_DIR", REPO / "build" / "plugins"))
             if not any(src.glob("*/epan/iscsi_login.so")):

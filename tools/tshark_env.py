@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The environment every tshark of the tests and tools runs in.
+
+One place, so that a sanitizer run (tests/fuzz/sanitizer-env.sh) reaches every
+tshark: tests/conftest.py and tools/gen-reference.py both start from it.
+"""
+import os
+
+# Sanitizer options, the wmem override, and an empty extcap folder (with
+# libasan preloaded, tshark -G plugins hangs after running the extcap helpers).
+PASSED_THROUGH = ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "WIRESHARK_ABORT_ON_DISSECTOR_BUG",
+                  "WIRESHARK_DEBUG_WMEM_OVERRIDE", "WIRESHARK_EXTCAP_DIR", "G_SLICE")
+
+
+def tshark_env(home):
+    """A clean environment with HOME=home; ISCSI_LOGIN_PRELOAD becomes LD_PRELOAD
+    (the ASan runtime must come first in tshark's library list)."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "TZ": "UTC",
+           "LC_ALL": "C.UTF-8"}
+    for k in PASSED_THROUGH:
+        if k in os.environ:
+            env[k] = os.environ[k]
+    if os.environ.get("ISCSI_LOGIN_PRELOAD"):
+        env["LD_PRELOAD"] = os.environ["ISCSI_LOGIN_PRELOAD"]
+    return env
