@@ -277,6 +277,12 @@ static GPtrArray *sessions_with_isid(isl_analyzer *a, const uint8_t *isid)
     return g_hash_table_lookup(a->by_isid, &key);
 }
 
+unsigned isl_analyzer_isid_sessions(const isl_analyzer *a, const uint8_t *isid)
+{
+    GPtrArray *same = sessions_with_isid((isl_analyzer *)a, isid);
+    return same ? same->len : 0;
+}
+
 static isl_session *session_new(isl_analyzer *a, const uint8_t *isid, uint16_t tsih, uint32_t frame, int64_t ts,
                                 isl_findings *out)
 {
@@ -302,6 +308,12 @@ static isl_session *session_new(isl_analyzer *a, const uint8_t *isid, uint16_t t
             same = g_ptr_array_new();
             g_hash_table_insert(a->by_isid, g_memdup2(&key, sizeof key), same);
         }
+        /* Lookups skip ended sessions; dropping them here keeps an ISID that
+         * logs in again and again (a login loop, an initiator re-logging in
+         * for hours) from making every later login scan all its history. */
+        for (unsigned i = same->len; i-- > 0;)
+            if (((isl_session *)g_ptr_array_index(same, i))->ended)
+                g_ptr_array_remove_index(same, i);
         g_ptr_array_add(same, s);
     }
     return s;

@@ -225,6 +225,9 @@ isl_pdu *isl_analyzer_feed(isl_analyzer *a, const isl_pdu_in *in);
 unsigned isl_analyzer_frame_pdus(const isl_analyzer *a, uint32_t frame, isl_pdu *const **out);
 unsigned isl_analyzer_session_count(const isl_analyzer *a);
 const isl_session *isl_analyzer_session(const isl_analyzer *a, unsigned i);
+/* Sessions indexed under this ISID (6 bytes): live ones, plus those that ended
+ * since the ISID last started a session.  For tests. */
+unsigned isl_analyzer_isid_sessions(const isl_analyzer *a, const uint8_t *isid);
 
 /* Login stage names for display. */
 const char *isl_stage_name(uint8_t csg);

@@ -182,6 +182,29 @@ static void test_session_reinstatement(void)
     ab_clear(&b);
 }
 
+/* An initiator that logs in again and again with one ISID (each login
+ * reinstates the last session): the ISID index holds the live sessions, not
+ * the whole history, so a later login does not scan every earlier one. */
+static void test_session_isid_reuse(void)
+{
+    abench b;
+    isl_pdu *q, *r;
+    const uint8_t isid[6] = { 0x40, 0x00, 0x01, 0x37, 0x00, 0x00 };   /* ISID1 */
+    ab_init(&b, NULL);
+    for (uint32_t i = 0; i < 200; i++) {
+        q = FEED(&b, .op = LREQ, .final = true, .csg = 1, .nsg = 3, .isid = ISID1, .itt = i, .sn = 1, .conn = i, NAMES);
+        expect(&q->findings, ISL_CHK_SESSION_REINSTATEMENT, i ? 1 : 0);
+        r = FEED(&b, .op = LRSP, .final = true, .csg = 1, .nsg = 3, .isid = ISID1, .tsih = 0x10 + i, .itt = i,
+                 .sn = 0x1000, .expsn = 1, .conn = i, TPGT);
+        g_assert_cmpuint(r->session_number, ==, i + 1);
+        g_assert_cmpuint(isl_analyzer_isid_sessions(b.a, isid), <=, 2);
+    }
+    g_assert_cmpuint(isl_analyzer_session_count(b.a), ==, 200);
+    g_assert_true(sess(&b, 198)->ended);
+    g_assert_false(sess(&b, 199)->ended);
+    ab_clear(&b);
+}
+
 static void test_login_failed(void)
 {
     abench b;
@@ -1252,6 +1275,7 @@ int main(int argc, char **argv)
     g_test_add_func("/analyzer/session/numbering", test_session_numbering);
     g_test_add_func("/analyzer/session/second_connection", test_session_second_connection);
     g_test_add_func("/analyzer/session/reinstatement", test_session_reinstatement);
+    g_test_add_func("/analyzer/session/isid_reuse", test_session_isid_reuse);
     g_test_add_func("/analyzer/cbit/reassembly", test_cbit_reassembly);
     g_test_add_func("/analyzer/cbit/response_reassembly", test_cbit_response_reassembly);
     g_test_add_func("/analyzer/cbit/reply_not_empty", test_cbit_reply_not_empty);
