@@ -26,7 +26,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tools"))
-from tshark_env import tshark_env  # noqa: E402
+from tshark_env import open_to_nobody, tshark_env  # noqa: E402
 
 CAPTURES = REPO / "captures"
 NOBODY = 65534
@@ -48,12 +48,7 @@ class Tshark:
             plugins = workdir / "plugins"
             shutil.copytree(src, plugins)
             self.env["WIRESHARK_PLUGIN_DIR"] = str(plugins)
-        os.chmod(workdir, 0o755)
-        for root, dirs, files in os.walk(workdir):
-            for d in dirs:
-                os.chmod(os.path.join(root, d), 0o777 if d == "home" else 0o755)
-            for f in files:
-                os.chmod(os.path.join(root, f), 0o644)
+        open_to_nobody(workdir)
         self.binary = os.environ.get("ISCSI_LOGIN_TSHARK", "tshark")
         self.as_nobody = os.geteuid() == 0 and not self.installed
         self._cache = {}

@@ -29,7 +29,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tshark_env import tshark_env
+from tshark_env import open_to_nobody, tshark_env
 
 REPO = Path(__file__).resolve().parent.parent
 CHECKS_DEF = REPO / "plugin" / "core" / "checks.def"
@@ -100,12 +100,7 @@ def run_tshark_fields():
                 sys.exit("no built plugin under %s (build first: cmake --build build)" % src)
             shutil.copytree(src, work / "plugins")
             env["WIRESHARK_PLUGIN_DIR"] = str(work / "plugins")
-        os.chmod(work, 0o755)
-        for root, dirs, files in os.walk(work):
-            for d in dirs:
-                os.chmod(os.path.join(root, d), 0o777 if d == "home" else 0o755)
-            for f in files:
-                os.chmod(os.path.join(root, f), 0o644)
+        open_to_nobody(work)
         cmd = [binary, "-G", "fields"]
         if os.geteuid() == 0 and not installed:
             cmd = ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups"] + cmd
