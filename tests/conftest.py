@@ -152,6 +152,17 @@ def parse_experts(pdml: str):
     return res
 
 
+# Only tests/test_*.py hold tests: do not walk the fuzzing corpora (thousands of
+# files, rewritten while a long libFuzzer run minimises them), the unit tests'
+# C sources or the GUI screenshots.
+collect_ignore = ["fuzz", "unit", "gui", "artifacts"]
+
+
+def pytest_configure(config):
+    # pytest-xdist registers it too; without xdist the mark is only a label.
+    config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker")
+
+
 @pytest.fixture(scope="session")
 def tshark():
     work = Path(tempfile.mkdtemp(prefix="iscsi-login-tests-"))

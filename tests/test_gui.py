@@ -29,6 +29,9 @@ HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE / "artifacts"
 DRIVER = HERE / "gui" / "gui_driver.py"
 NOBODY = 65534
+# One Wireshark run per capture serves all its tests (_RESULTS): under pytest-xdist
+# (tools/run-tests.sh) they all go to one worker, and one Wireshark runs at a time.
+pytestmark = pytest.mark.xdist_group("gui")
 
 # capture -> display filter typed into the login dialog
 CAPTURES = {

@@ -43,6 +43,14 @@ elif want matrix; then
     stamp "package matrix skipped: needs root (debootstrap, chroot, mount)"
 fi
 
+# tshark is single-threaded: one pytest worker per core (pytest-xdist) halves the
+# two capture-test stages on the 2-core CI machine.  The GUI tests stay on one
+# worker (xdist_group "gui").
+par=()
+if [ "$(nproc)" -gt 1 ] && /usr/bin/python3 -c "import xdist" 2>/dev/null; then
+    par=(-n "$(nproc)" --dist loadgroup)
+fi
+
 status=0
 if want unit; then
     stamp "C unit tests (RFC core)"
@@ -50,7 +58,7 @@ if want unit; then
 fi
 if want pytest; then
     stamp "capture tests (tshark + plugin)"
-    /usr/bin/python3 -m pytest -q -rs -p no:cacheprovider tests </dev/null || status=1
+    /usr/bin/python3 -m pytest -q -rs -p no:cacheprovider "${par[@]}" tests </dev/null || status=1
 fi
 if want sanitized; then
     stamp "capture tests with the ASan + UBSan plugin"
@@ -59,7 +67,7 @@ if want sanitized; then
     # under the ASan runtime Wireshark stops at Qt start-up, before any plugin
     # code runs (heap-buffer-overflow in libxkbcommon-x11's strndup, reported
     # with strict_string_checks), and its tables are the same code as -z.
-    ISCSI_LOGIN_SAN_LEAKS=0 bash tests/fuzz/run-sanitized-tests.sh -rs --ignore=tests/test_gui.py || status=1
+    ISCSI_LOGIN_SAN_LEAKS=0 bash tests/fuzz/run-sanitized-tests.sh -rs "${par[@]}" --ignore=tests/test_gui.py || status=1
 fi
 if want fuzz; then
     stamp "libFuzzer round on the RFC core"

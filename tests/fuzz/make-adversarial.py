@@ -196,7 +196,9 @@ def main(argv):
     out = Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)
     for name in argv[2:] or DEFAULT:
-        tmp = out / f".{name}.pcap.tmp"
+        # Two test workers may make the same capture at once: each writes its own
+        # file, and the rename makes the finished one appear whole.
+        tmp = out / f".{name}.{os.getpid()}.pcap.tmp"
         SCENARIOS[name](str(tmp))
         os.replace(tmp, out / f"{name}.pcap")
         print(f"{out / (name + '.pcap')}: {os.path.getsize(out / (name + '.pcap'))} bytes")
