@@ -133,6 +133,7 @@ class Round:
         self.counts = {"plugin": 0, "wireshark": 0, "mismatch": 0}
         self.kept = []
         self.utf8_example = None
+        self.origin = {}   # staged copy -> the capture it was copied from
 
     # -- failing inputs --------------------------------------------------------
 
@@ -140,6 +141,8 @@ class Round:
         """Classifies a failing input by replaying it, then keeps it."""
         env = self.env
         name = pcap.name
+        for copy, orig in self.origin.items():   # name the committed capture, not the copy
+            info = info.replace(copy, orig)
         m = re.search(r"^source (.*)$", info, re.M)
         mm = re.search(r"^mutation (.*)$", info, re.M)
         sm = re.search(r"^seed (.*)$", info, re.M)
@@ -316,7 +319,7 @@ class Round:
             subprocess.run(["editcap", *eargs, "--seed", str(s), src, str(f)], check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             os.chmod(f, 0o644)
-            info = f"source {src}\nmutation editcap {' '.join(eargs)} --seed {s}\n"
+            info = f"source {self.origin.get(src, src)}\nmutation editcap {' '.join(eargs)} --seed {s}\n"
             t2 = env.run(["tshark", "-n", "-r", str(f), "-2", "-V"], env.tshark, args.timeout * 4)
             tz = env.run(["tshark", "-n", "-r", str(f), "-q", *ztables], env.tshark, args.timeout * 4)
             dr = env.run([env.driver, *check_args(args), "--print-tables", "--print-tree", "--replay", str(f)],
@@ -365,6 +368,26 @@ def setup(args, work: Path):
     os.chmod(work, 0o755)
 
 
+def stage_captures(caps, work: Path):
+    """Copies of the captures that the unprivileged user can read (a checkout
+    under a private folder, e.g. a mktemp -d clone, is not readable to it),
+    in folders of their own so that names stay as they are: {copy: original}."""
+    origin = {}
+    for i, c in enumerate(caps):
+        d = work / "captures" / str(i)
+        d.mkdir(parents=True)
+        dst = d / Path(c).name
+        shutil.copy(c, dst)
+        origin[str(dst)] = c
+    for root, dirs, files in os.walk(work / "captures"):
+        for x in dirs:
+            os.chmod(os.path.join(root, x), 0o755)
+        for x in files:
+            os.chmod(os.path.join(root, x), 0o644)
+    os.chmod(work / "captures", 0o755)
+    return origin
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, default=150, help="time for the mutated inputs (default 150)")
@@ -403,10 +426,13 @@ def main():
     try:
         setup(args, work)
         env = Env(args, work)
-        for c in caps:    # the unprivileged user must read them
+        for c in caps:
             if not os.access(c, os.R_OK):
                 sys.exit(f"cannot read {c}")
+        origin = stage_captures(caps, work)
+        caps = list(origin)
         rnd = Round(args, env, caps)
+        rnd.origin = origin
         print(f"capture fuzz: {len(caps)} captures, isl-replay x {args.jobs} jobs, seeds from {args.seed}, "
               f"at most {args.seconds:.0f} s / {args.count} mutated inputs; then {args.tshark_checks} "
               f"tshark cross-checks", flush=True)
