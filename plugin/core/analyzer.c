@@ -271,7 +271,7 @@ static gint64 isid_key(const uint8_t *isid)
 }
 
 /* Sessions with this ISID: lookups stay O(1) on captures with many logins. */
-static GPtrArray *sessions_with_isid(isl_analyzer *a, const uint8_t *isid)
+static GPtrArray *sessions_with_isid(const isl_analyzer *a, const uint8_t *isid)
 {
     gint64 key = isid_key(isid);
     return g_hash_table_lookup(a->by_isid, &key);
@@ -279,7 +279,7 @@ static GPtrArray *sessions_with_isid(isl_analyzer *a, const uint8_t *isid)
 
 unsigned isl_analyzer_isid_sessions(const isl_analyzer *a, const uint8_t *isid)
 {
-    GPtrArray *same = sessions_with_isid((isl_analyzer *)a, isid);
+    GPtrArray *same = sessions_with_isid(a, isid);
     return same ? same->len : 0;
 }
 
@@ -311,9 +311,11 @@ static isl_session *session_new(isl_analyzer *a, const uint8_t *isid, uint16_t t
         /* Lookups skip ended sessions; dropping them here keeps an ISID that
          * logs in again and again (a login loop, an initiator re-logging in
          * for hours) from making every later login scan all its history. */
-        for (unsigned i = same->len; i-- > 0;)
-            if (((isl_session *)g_ptr_array_index(same, i))->ended)
-                g_ptr_array_remove_index(same, i);
+        unsigned live = 0;
+        for (unsigned i = 0; i < same->len; i++)
+            if (!((isl_session *)g_ptr_array_index(same, i))->ended)
+                same->pdata[live++] = g_ptr_array_index(same, i);
+        g_ptr_array_set_size(same, live);
         g_ptr_array_add(same, s);
     }
     return s;

@@ -125,15 +125,15 @@ def driver_args(args):
 
 
 class Round:
-    def __init__(self, args, env: Env, caps):
+    def __init__(self, args, env: Env, origin):
         self.args = args
         self.env = env
-        self.caps = caps
+        self.origin = origin   # readable copy of a capture -> the capture
+        self.caps = list(origin)
         self.fail_dir = Path(args.failures)
         self.counts = {"plugin": 0, "wireshark": 0, "mismatch": 0}
         self.kept = []
         self.utf8_example = None
-        self.origin = {}   # staged copy -> the capture it was copied from
 
     # -- failing inputs --------------------------------------------------------
 
@@ -347,7 +347,17 @@ class Round:
         return done
 
 
-def setup(args, work: Path):
+def setup(args, work: Path, caps):
+    """The work folder uid 65534 reads: plugin, driver, data files, and copies of
+    the captures (a checkout under a private folder, e.g. a mktemp -d clone, is
+    not readable to it), each in a folder of its own so that names stay as they
+    are.  Returns {copy: original}."""
+    origin = {}
+    for i, c in enumerate(caps):
+        d = work / "captures" / str(i)
+        d.mkdir(parents=True)
+        shutil.copy(c, d / Path(c).name)
+        origin[str(d / Path(c).name)] = c
     shutil.copytree(args.plugin_dir, work / "plugins")
     shutil.copy(args.driver, work / "isl-replay")
     for d in ("noplugins", "home", "datadir"):
@@ -366,25 +376,6 @@ def setup(args, work: Path):
             if not os.path.islink(p):
                 os.chmod(p, 0o755 if f == "isl-replay" else 0o644)
     os.chmod(work, 0o755)
-
-
-def stage_captures(caps, work: Path):
-    """Copies of the captures that the unprivileged user can read (a checkout
-    under a private folder, e.g. a mktemp -d clone, is not readable to it),
-    in folders of their own so that names stay as they are: {copy: original}."""
-    origin = {}
-    for i, c in enumerate(caps):
-        d = work / "captures" / str(i)
-        d.mkdir(parents=True)
-        dst = d / Path(c).name
-        shutil.copy(c, dst)
-        origin[str(dst)] = c
-    for root, dirs, files in os.walk(work / "captures"):
-        for x in dirs:
-            os.chmod(os.path.join(root, x), 0o755)
-        for x in files:
-            os.chmod(os.path.join(root, x), 0o644)
-    os.chmod(work / "captures", 0o755)
     return origin
 
 
@@ -424,15 +415,13 @@ def main():
         sys.exit(f"no driver {args.driver} (configure with -DISCSI_LOGIN_REPLAY=ON)")
     work = Path(tempfile.mkdtemp(prefix="isl-capfuzz-"))
     try:
-        setup(args, work)
-        env = Env(args, work)
         for c in caps:
             if not os.access(c, os.R_OK):
                 sys.exit(f"cannot read {c}")
-        origin = stage_captures(caps, work)
+        origin = setup(args, work, caps)
+        env = Env(args, work)
         caps = list(origin)
-        rnd = Round(args, env, caps)
-        rnd.origin = origin
+        rnd = Round(args, env, origin)
         print(f"capture fuzz: {len(caps)} captures, isl-replay x {args.jobs} jobs, seeds from {args.seed}, "
               f"at most {args.seconds:.0f} s / {args.count} mutated inputs; then {args.tshark_checks} "
               f"tshark cross-checks", flush=True)
