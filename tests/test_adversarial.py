@@ -6,8 +6,9 @@ The captures are written by tests/fuzz/make-adversarial.py into a cache folder
 generator>) and reused while the generator is unchanged.  The million-login
 capture (about 1 GB) is built and read only with ISCSI_LOGIN_SLOW=1.
 
-tshark's peak RSS and wall time are measured with /usr/bin/time around each
-run.  Time limits are loose (the CI machine is small and shared): they catch
+tshark's peak RSS and wall time are measured around each run from the
+child's own resource usage (wait4), so no /usr/bin/time is needed: Debian's
+minbase roots of the package matrix do not have it.  Time limits are loose (the CI machine is small and shared): they catch
 quadratic behaviour, not slowness.  Under the sanitizers (ISCSI_LOGIN_PRELOAD
 set) the limits are multiplied by 4.
 """
@@ -45,6 +46,35 @@ def cache_dir():
     return REPO / "build" / "adversarial" / h
 
 
+def run_measured(cmd, env, cwd, timeout):
+    """Run cmd; (CompletedProcess, its peak RSS in KiB, wall seconds).
+
+    The RSS is the child's own ru_maxrss from wait4 (setpriv execs tshark in
+    the same process, so it is tshark's).  subprocess would reap the child
+    itself and lose that figure, hence the manual wait on output files."""
+    import tempfile
+    import time
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.monotonic()
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - t0 > timeout:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                raise subprocess.TimeoutExpired(cmd, timeout)
+            time.sleep(0.02)
+        secs = time.monotonic() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        p = subprocess.CompletedProcess(cmd, proc.returncode, out.read().decode("utf-8", "replace"),
+                                        err.read().decode("utf-8", "replace"))
+    return p, int(usage.ru_maxrss), secs
+
+
 class Adversarial:
     def __init__(self, ts):
         self.ts = ts
@@ -71,19 +101,15 @@ class Adversarial:
 
     def run(self, *args, timeout):
         """(CompletedProcess, peak RSS in KiB, wall seconds) of one tshark run."""
-        out = self.ts.workdir / "time.out"
         cmd = [self.ts.binary, *args]
         if self.ts.as_nobody:
             cmd = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *cmd]
-        cmd = ["/usr/bin/time", "-f", "%M %e", "-o", str(out), *cmd]
-        p = subprocess.run(cmd, env=self.ts.env, cwd=self.ts.workdir, capture_output=True, text=True,
-                           timeout=timeout * SCALE)
+        p, rss, secs = run_measured(cmd, env=self.ts.env, cwd=self.ts.workdir, timeout=timeout * SCALE)
         assert p.returncode == 0, f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr[-3000:]}"
         for m in MARKERS:
             assert m not in p.stderr, f"{m} in tshark stderr:\n{p.stderr[-5000:]}"
-        rss, secs = out.read_text().split()[-2:]
-        print(f"tshark {' '.join(args[:4])}...: {float(secs):.1f} s, max RSS {int(rss) // 1024} MiB")
-        return p, int(rss), float(secs)
+        print(f"tshark {' '.join(args[:4])}...: {secs:.1f} s, max RSS {rss // 1024} MiB")
+        return p, rss, secs
 
     def expert_table(self, capture, timeout, extra=()):
         """{severity: [(count, summary)]} of this plugin's expert infos (tshark -z expert)."""
