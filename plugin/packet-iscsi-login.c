@@ -805,7 +805,7 @@ static void register_params(void)
 
 static void register_experts(void)
 {
-    static const int groups[] = { PI_PROTOCOL, PI_MALFORMED, PI_RESPONSE_CODE, PI_SEQUENCE, PI_SECURITY, PI_REASSEMBLE, PI_CHECKSUM };
+    static const int groups[] = { PI_PROTOCOL, PI_MALFORMED, PI_RESPONSE_CODE, PI_SEQUENCE, PI_SECURITY, PI_REASSEMBLE, PI_CHECKSUM, PI_UNDECODED };
     static const int sevs[] = { PI_CHAT, PI_NOTE, PI_WARN, PI_ERROR };
     ei_register_info *ei = check_ei = g_new0(ei_register_info, ISL_CHK_COUNT);
     expert_module_t *em = expert_register_protocol(proto_iscsi_login);

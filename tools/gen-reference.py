@@ -37,7 +37,7 @@ NOBODY = 65534
 
 SEVERITY = {"ERROR": "Error", "WARN": "Warning", "NOTE": "Note", "CHAT": "Chat"}
 GROUP = {"PROTOCOL": "Protocol", "MALFORMED": "Malformed", "RESPONSE_CODE": "Response code",
-         "SEQUENCE": "Sequence", "SECURITY": "Security", "REASSEMBLE": "Reassemble",
+         "SEQUENCE": "Sequence", "SECURITY": "Security", "REASSEMBLE": "Reassemble", "UNDECODED": "Undecoded",
          "CHECKSUM": "Checksum"}
 
 

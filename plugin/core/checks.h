@@ -16,7 +16,7 @@ typedef enum {
 
 /* Mapped to Wireshark's PI_* values by the epan glue. */
 typedef enum { ISL_GRP_PROTOCOL, ISL_GRP_MALFORMED, ISL_GRP_RESPONSE_CODE, ISL_GRP_SEQUENCE,
-               ISL_GRP_SECURITY, ISL_GRP_REASSEMBLE, ISL_GRP_CHECKSUM } isl_group;
+               ISL_GRP_SECURITY, ISL_GRP_REASSEMBLE, ISL_GRP_CHECKSUM, ISL_GRP_UNDECODED } isl_group;
 typedef enum { ISL_SEV_CHAT, ISL_SEV_NOTE, ISL_SEV_WARN, ISL_SEV_ERROR } isl_severity;
 
 typedef struct {
