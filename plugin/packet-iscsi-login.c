@@ -117,6 +117,12 @@ static bool bogus_filter = true, good_f_bit;
 static guint bogus_threshold = 256 * 1024;
 static range_t *target_ports;
 static guint system_port = 860;
+/* First pass: the last frame in which the iSCSI dissector was reached
+ * through this plugin, and Wireshark's iSCSI protocol id.  A frame that
+ * carries the iSCSI layer without having come through here bypassed the
+ * analysis (the state.unanalysed safety net in dissect_iscsi_login). */
+static guint32 seen_frame;
+static int proto_iscsi = -1;
 
 /* What the iSCSI dissector detected about digests on a connection (it checks
  * the CRC of the first PDU that is not a Login). */
@@ -204,6 +210,32 @@ static void feed_pdu(tvbuff_t *tvb, packet_info *pinfo, guint off, guint32 wire_
     isl_analyzer_feed(analyzer, &in);
 }
 
+/* wmem_map_foreach callback: put this wrapper in place of the iSCSI
+ * dissector on every conversation of the hash chain that holds conv. */
+static void claim_chain_in(gpointer name _U_, gpointer table, gpointer user_data)
+{
+    conversation_t *conv = (conversation_t *)user_data;
+    conversation_t *c = (conversation_t *)wmem_map_lookup((wmem_map_t *)table, conv->key_ptr);
+
+    for (; c; c = c->next)
+        if (conversation_get_dissector(c, G_MAXUINT32) == iscsi_handle)
+            conversation_set_dissector(c, wrap_handle);
+}
+
+/* The iSCSI dissector registers a new wildcard conversation for a portal at
+ * every TargetAddress naming it (a SendTargets reply names a portal once per
+ * target).  They share one hash chain, find_conversation() returns only its
+ * newest member, and each new connection to the portal takes one of them for
+ * itself: claiming only the one found let later connections bypass the
+ * analysis.  So claim every member of the chain. */
+static void claim_chain(conversation_t *conv)
+{
+    wmem_map_t *tables = get_conversation_hashtables();
+
+    if (conv->key_ptr && tables)
+        wmem_map_foreach(tables, claim_chain_in, conv);
+}
+
 /* A TargetAddress in a response makes the iSCSI dissector register itself for
  * connections to that portal; register this wrapper there instead. */
 static void claim_portals(tvbuff_t *tvb, packet_info *pinfo, guint off, guint32 dlen)
@@ -242,9 +274,8 @@ static void claim_portals(tvbuff_t *tvb, packet_info *pinfo, guint off, guint32 
                 if (comma)
                     *comma = '\0';
                 if (ws_strtou16(colon + 1, NULL, &port) &&
-                    (conv = find_conversation(pinfo->num, &addr, &null_address, CONVERSATION_TCP, port, 0, NO_ADDR_B | NO_PORT_B)) &&
-                    conversation_get_dissector(conv, pinfo->num) == iscsi_handle)
-                    conversation_set_dissector(conv, wrap_handle);
+                    (conv = find_conversation(pinfo->num, &addr, &null_address, CONVERSATION_TCP, port, 0, NO_ADDR_B | NO_PORT_B)))
+                    claim_chain(conv);
             }
         }
         off += len + 1;
@@ -257,7 +288,7 @@ static void claim_connection(packet_info *pinfo)
 {
     conversation_t *conv = find_conversation_pinfo(pinfo, 0);
     if (conv && conversation_get_dissector(conv, pinfo->num) == iscsi_handle)
-        conversation_set_dissector(conv, wrap_handle);
+        claim_chain(conv);
 }
 
 /* Walk the PDUs the iSCSI dissector just dissected in tvb[0, end). */
@@ -332,6 +363,7 @@ static void after_builtin(tvbuff_t *tvb, packet_info *pinfo, int ret, bool check
 {
     if (PINFO_FD_VISITED(pinfo))
         return;
+    seen_frame = pinfo->num;
     claim_connection(pinfo);
     if (analysis_on)
         analyse_pdus(tvb, pinfo, dissected_end(tvb, pinfo, ret), check_port);
@@ -641,6 +673,16 @@ static void render_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
         proto_tree_add_expert_format(t, pinfo, &ei_checks[f->check], tvb, 0, 0, "%s", u8cap(pinfo->pool, f->msg, 200));
     for (unsigned i = 0; i < r->n_xrecs; i++)
         tap_queue_packet(tap_iscsi_login, pinfo, &r->xrecs[i]);
+    /* Once the whole capture has been read (two-pass, GUI), a login still
+     * without its final response ends on its last PDU. */
+    if (PINFO_FD_VISITED(pinfo) && isl_login_unfinished_at(r->login, r)) {
+        isl_xrec *x = wmem_new(pinfo->pool, isl_xrec);
+        *x = isl_login_unfinished_xrec(r->login);
+        proto_tree_add_expert_format(t, pinfo, &ei_checks[ISL_CHK_LOGIN_UNFINISHED], tvb, 0, 0,
+                                     "Login not finished when the capture ends (no final Login Response); last PDU in frame %u",
+                                     r->frame);
+        tap_queue_packet(tap_iscsi_login, pinfo, x);
+    }
 }
 
 /* Wireshark's iSCSI dissector only accepts a Text PDU at the start of a TCP
@@ -700,6 +742,7 @@ static isl_heur_ret dissect_text_continuation_heur(tvbuff_t *tvb, packet_info *p
     col_set_str(pinfo->cinfo, COL_INFO, what);
     if (!PINFO_FD_VISITED(pinfo) && analyzer && (tcpd = get_tcp_conversation_data(NULL, pinfo))) {
         isl_pdu_in in;
+        seen_frame = pinfo->num;
         memset(&in, 0, sizeof in);
         in.frame = pinfo->num;
         in.index = pending(pinfo)->next_index++;
@@ -724,12 +767,39 @@ static isl_heur_ret dissect_text_continuation_heur(tvbuff_t *tvb, packet_info *p
     return TRUE;
 }
 
+static bool has_layer(packet_info *pinfo, int proto)
+{
+    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f))
+        if (GPOINTER_TO_INT(wmem_list_frame_data(f)) == proto)
+            return true;
+    return false;
+}
+
+/* First pass: Wireshark's iSCSI dissector decoded this frame without this
+ * plugin seeing it (a path to it the plugin did not stand in front of).
+ * Say so on the frame, and stand in front of its connection from now on. */
+static void check_bypass(packet_info *pinfo)
+{
+    struct tcp_analysis *tcpd;
+
+    if (seen_frame == pinfo->num || proto_iscsi < 0 || !has_layer(pinfo, proto_iscsi))
+        return;
+    claim_connection(pinfo);
+    tcpd = get_tcp_conversation_data(NULL, pinfo);
+    isl_analyzer_unanalysed(analyzer, pinfo->num, (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs,
+                            tcpd ? tcpd->stream : 0);
+}
+
 /* Runs for every frame of the capture: a binary search over the analysed
  * PDUs when there is nothing to show. */
 static int dissect_iscsi_login(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     isl_pdu *const *v;
-    unsigned n = analyzer ? isl_analyzer_frame_pdus(analyzer, pinfo->num, &v) : 0;
+    unsigned n;
+
+    if (analysis_on && !PINFO_FD_VISITED(pinfo))
+        check_bypass(pinfo);
+    n = analyzer ? isl_analyzer_frame_pdus(analyzer, pinfo->num, &v) : 0;
 
     for (unsigned i = 0; i < n; i++)
         if (!v[i]->aside)
@@ -751,6 +821,8 @@ static void collect_iscsi_ports(const gchar *table _U_, ftenum_t type _U_, gpoin
 static void iscsi_login_init(void)
 {
     analyzer = isl_analyzer_new(NULL);
+    seen_frame = 0;
+    proto_iscsi = proto_get_id_by_filter_name("iscsi");
     analysis_on = proto_is_protocol_enabled(find_protocol_by_id(proto_iscsi_login)) && builtin_heur && iscsi_handle;
     if (!analysis_on)
         return;

@@ -287,9 +287,10 @@ static tap_packet_status login_packet(void *tapdata, packet_info *pinfo _U_, epa
         g_free(label);
         login_count(row, x);
 
-        row = row_find_or_insert(statuses, x->status, NULL, &created);
+        /* A login the capture cut off has no status: a row of its own. */
+        row = row_find_or_insert(statuses, x->unfinished ? G_MAXUINT32 : x->status, NULL, &created);
         if (created)
-            set_str_take(row, LC_NAME, status_label(x->status));
+            set_str_take(row, LC_NAME, x->unfinished ? g_strdup("(no final response)") : status_label(x->status));
         login_count(row, x);
     }
     return TAP_PACKET_REDRAW;
@@ -441,6 +442,12 @@ static tap_packet_status sessions_packet(void *tapdata, packet_info *pinfo _U_, 
     switch (x->kind) {
     case ISL_X_DISCOVERY_LOGIN:
     case ISL_X_NORMAL_LOGIN:
+        if (x->unfinished) {
+            /* Cut off by the end of the capture: nothing was settled. */
+            if (x->login && (x->login->leading || x->login == s->leading))
+                set_str(row, SC_OUTCOME, "Not finished");
+            break;
+        }
         if (!x->failed)
             set_uint(row, SC_CONNS, row[SC_CONNS].value.uint_value + 1);
         if (x->login && (x->login->leading || x->login == s->leading))

@@ -362,6 +362,7 @@ static void add_xrec(isl_pdu *r, isl_xkind kind, isl_session *s, uint16_t status
     x->sess = s;
     x->login = NULL;
     x->n_targets = 0;
+    x->unfinished = false;
 }
 
 static void snapshot(isl_pdu *r, isl_conn *c)
@@ -1301,6 +1302,37 @@ static void ping(isl_conn *c, const isl_pdu_in *in, isl_pdu *r, bool out_dir)
 
 /* ---- entry ----------------------------------------------------------------- */
 
+static void note_last(const isl_pdu *r)
+{
+    if (r->login) {
+        r->login->last_frame = r->frame;
+        r->login->last_index = r->index;
+    }
+}
+
+bool isl_login_unfinished_at(const isl_login *l, const isl_pdu *r)
+{
+    return l && r && l->outcome == ISL_OUT_IN_PROGRESS && l->last_frame == r->frame && l->last_index == r->index;
+}
+
+isl_xrec isl_login_unfinished_xrec(const isl_login *l)
+{
+    isl_xrec x;
+    isl_session *s = l->session;
+    memset(&x, 0, sizeof x);
+    x.kind = s && s->type == ISL_ST_DISCOVERY ? ISL_X_DISCOVERY_LOGIN : ISL_X_NORMAL_LOGIN;
+    x.session = s ? s->number : 0;
+    x.initiator = s ? s->initiator_name : NULL;
+    x.target = s ? s->target_name : NULL;
+    x.time_ns = -1;
+    x.unfinished = true;
+    x.first_frame = l->first_frame;
+    x.last_frame = l->last_frame;
+    x.sess = s;
+    x.login = l;
+    return x;
+}
+
 isl_pdu *isl_analyzer_feed(isl_analyzer *a, const isl_pdu_in *in)
 {
     const uint8_t *h = in->pdu;
@@ -1383,8 +1415,8 @@ isl_pdu *isl_analyzer_feed(isl_analyzer *a, const isl_pdu_in *in)
                    op == ISL_OP_LOGOUT_REQ ? "Logout Request" : op == ISL_OP_NOP_OUT ? "NOP-Out" : "PDU",
                    c->login->status, c->login->final_frame);
     switch (op) {
-    case ISL_OP_LOGIN_REQ: login_request(a, c, in, r, data, dlen); break;
-    case ISL_OP_LOGIN_RSP: login_response(a, c, in, r, data, dlen); break;
+    case ISL_OP_LOGIN_REQ: login_request(a, c, in, r, data, dlen); note_last(r); break;
+    case ISL_OP_LOGIN_RSP: login_response(a, c, in, r, data, dlen); note_last(r); break;
     case ISL_OP_TEXT_REQ: text_request(a, c, in, r, data, dlen); break;
     case ISL_OP_TEXT_RSP: text_response(a, c, in, r, data, dlen); break;
     case ISL_OP_LOGOUT_REQ: logout_request(a, c, in, r); break;
@@ -1405,5 +1437,32 @@ isl_pdu *isl_analyzer_feed(isl_analyzer *a, const isl_pdu_in *in)
             check_over_mrdsl(c, ISL_SIDE_I, dsl, "Reject", r);
         break;
     }
+    return r;
+}
+
+/* A frame whose iSCSI PDUs the caller could not hand over (another path
+ * reached Wireshark's iSCSI dissector): a record that says so, so that the
+ * frame is never silently left without analysis. */
+isl_pdu *isl_analyzer_unanalysed(isl_analyzer *a, uint32_t frame, int64_t ts_ns, uint32_t conn_key)
+{
+    isl_pdu *r;
+    unsigned n;
+    isl_pdu *const *v;
+
+    /* One record per frame, after any PDU of the frame that was analysed. */
+    n = isl_analyzer_frame_pdus(a, frame, &v);
+    for (unsigned i = 0; i < n; i++)
+        if (v[i]->unanalysed)
+            return v[i];
+    r = g_new0(isl_pdu, 1);
+    r->frame = frame;
+    r->ts = ts_ns;
+    r->index = (uint16_t)n;
+    r->rtt_ns = -1;
+    r->unanalysed = true;
+    g_ptr_array_add(a->pdus, r);
+    isl_report(&r->findings, ISL_CHK_STATE_UNANALYSED,
+               "Frame %u: iSCSI PDUs decoded by Wireshark's iSCSI dissector (TCP stream %u) were not seen by the "
+               "login analysis; logins, Text and Logout exchanges in them are not analysed", frame, conn_key);
     return r;
 }

@@ -97,6 +97,8 @@ struct isl_login {
     uint8_t req_csg, req_nsg, resp_vmax, resp_vact;
     uint32_t statsn;
     struct isl_pdu *pending_req;
+    uint32_t last_frame;       /* last PDU of this login seen so far (frame, index in frame) */
+    uint16_t last_index;
 };
 
 typedef struct {
@@ -152,6 +154,7 @@ typedef struct {
     const char *initiator, *target;
     uint16_t status;
     bool failed, complete;
+    bool unfinished;           /* a login without its final response at the end of the capture */
     int64_t time_ns;           /* -1 when the start was not captured */
     uint32_t first_frame, last_frame;
     uint32_t n_targets;        /* SendTargets: targets this exchange returned */
@@ -189,6 +192,7 @@ typedef struct isl_pdu {
     bool data_truncated;       /* data segment not fully captured */
     bool login_final;          /* final Login Response: render the login summary */
     bool text_final;
+    bool unanalysed;           /* a frame the analysis could not see (isl_analyzer_unanalysed) */
 } isl_pdu;
 
 typedef struct {
@@ -223,6 +227,15 @@ isl_pdu *isl_analyzer_feed(isl_analyzer *a, const isl_pdu_in *in);
  * non-decreasing order, as a first pass does): count, and *out points at
  * the first.  Replaces a per-frame table in the caller. */
 unsigned isl_analyzer_frame_pdus(const isl_analyzer *a, uint32_t frame, isl_pdu *const **out);
+/* A login still without its final response when the capture has been read
+ * to the end: true on its last PDU (r), where the login.unfinished Note goes. */
+bool isl_login_unfinished_at(const isl_login *l, const struct isl_pdu *r);
+/* The statistics record of such a login: counted, untimed, not failed. */
+isl_xrec isl_login_unfinished_xrec(const isl_login *l);
+
+/* Record that frame carried iSCSI PDUs the caller could not feed (the
+ * state.unanalysed expert); at most one record per frame. */
+isl_pdu *isl_analyzer_unanalysed(isl_analyzer *a, uint32_t frame, int64_t ts_ns, uint32_t conn_key);
 unsigned isl_analyzer_session_count(const isl_analyzer *a);
 const isl_session *isl_analyzer_session(const isl_analyzer *a, unsigned i);
 /* Sessions indexed under this ISID (6 bytes): live ones, plus those that ended

@@ -1243,12 +1243,75 @@ static void test_state_limit_pdus(void)
     ab_clear(&b);
 }
 
+/* A login whose final response never comes: its last PDU is where the
+ * login.unfinished Note goes, and its record is counted, untimed, unfailed. */
+static void test_login_unfinished(void)
+{
+    abench b;
+    isl_pdu *q, *r;
+    isl_xrec x;
+
+    ab_init(&b, NULL);
+    q = FEED(&b, .op = LREQ, .csg = 0, .nsg = 1, .isid = ISID1, .itt = 7, .sn = 1,
+             KV("InitiatorName=" INAME "\0TargetName=" TNAME "\0AuthMethod=None\0"));
+    g_assert_true(isl_login_unfinished_at(q->login, q));
+    r = FEED(&b, .op = LRSP, .csg = 0, .nsg = 1, .isid = ISID1, .itt = 7, KV("AuthMethod=None\0"));
+    g_assert_false(isl_login_unfinished_at(q->login, q));
+    g_assert_true(isl_login_unfinished_at(r->login, r));
+    x = isl_login_unfinished_xrec(r->login);
+    g_assert_true(x.unfinished);
+    g_assert_false(x.failed);
+    g_assert_false(x.complete);
+    g_assert_cmpint(x.time_ns, ==, -1);
+    g_assert_cmpint(x.kind, ==, ISL_X_NORMAL_LOGIN);
+    g_assert_cmpuint(x.first_frame, ==, 1);
+    g_assert_cmpuint(x.last_frame, ==, 2);
+    g_assert_cmpstr(x.initiator, ==, INAME);
+
+    /* The final response settles it: no Note anywhere. */
+    r = FEED(&b, .op = LREQ, .final = true, .csg = 0, .nsg = 3, .isid = ISID1, .itt = 7, .sn = 1);
+    r = FEED(&b, .op = LRSP, .final = true, .csg = 0, .nsg = 3, .isid = ISID1, .itt = 7, .tsih = 5, TPGT);
+    g_assert_cmpint(r->login->outcome, ==, ISL_OUT_SUCCESS);
+    g_assert_false(isl_login_unfinished_at(r->login, r));
+    g_assert_false(isl_login_unfinished_at(NULL, r));
+    ab_clear(&b);
+}
+
+/* Frames the caller could not feed get one state.unanalysed record each, in
+ * frame order after the frame's analysed PDUs. */
+static void test_unanalysed(void)
+{
+    abench b;
+    isl_pdu *q, *u, *u2;
+    isl_pdu *const *v;
+
+    ab_init(&b, NULL);
+    q = FEED(&b, .op = LREQ, .final = true, .csg = 1, .nsg = 3, .isid = ISID1, .itt = 7, .sn = 1, NAMES);
+    u = isl_analyzer_unanalysed(b.a, q->frame, 5, 3);
+    g_assert_true(u->unanalysed);
+    g_assert_null(u->session);
+    expect(&u->findings, ISL_CHK_STATE_UNANALYSED, 1);
+    g_assert_cmpstr(u->findings.head->msg, ==,
+                    "Frame 1: iSCSI PDUs decoded by Wireshark's iSCSI dissector (TCP stream 3) were not seen by the "
+                    "login analysis; logins, Text and Logout exchanges in them are not analysed");
+    u2 = isl_analyzer_unanalysed(b.a, q->frame, 5, 3);
+    g_assert_true(u2 == u);
+    g_assert_cmpuint(isl_analyzer_frame_pdus(b.a, q->frame, &v), ==, 2);
+    g_assert_true(v[0] == q && v[1] == u);
+    u2 = isl_analyzer_unanalysed(b.a, q->frame + 5, 6, 3);
+    g_assert_cmpuint(isl_analyzer_frame_pdus(b.a, q->frame + 5, &v), ==, 1);
+    g_assert_true(v[0] == u2);
+    ab_clear(&b);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/analyzer/login/success", test_login_success);
     g_test_add_func("/analyzer/login/two_stages", test_login_two_stages);
     g_test_add_func("/analyzer/login/failed", test_login_failed);
+    g_test_add_func("/analyzer/login/unfinished", test_login_unfinished);
+    g_test_add_func("/analyzer/unanalysed", test_unanalysed);
     g_test_add_func("/analyzer/login/unknown_status", test_login_unknown_status);
     g_test_add_func("/analyzer/login/redirect", test_login_redirect);
     g_test_add_func("/analyzer/login/csg_mismatch", test_login_csg_mismatch);
