@@ -35,8 +35,11 @@ if want matrix && [ "$(id -u)" = 0 ]; then
     # (bookworm, 4.0) goes into a throwaway overlay of /, not the real global plugin
     # folder, so the capture tests running meanwhile load only the fresh build.
     stamp "package matrix (bookworm, trixie, sid) started in the background"
+    # The whole capture suite runs in every release (the Qt GUI test only on
+    # the host: the roots have no Wireshark Qt); a cold run on a new machine
+    # is what must pass, so nothing here may rely on what the host has.
     nice -n 10 bash packaging/matrix -o build-matrix \
-        -a "tests/test_foundation.py tests/test_real_stacks.py -q" \
+        -a "tests -q --ignore=tests/test_gui.py" \
         >build-matrix.log 2>&1 </dev/null &
     matrix_pid=$!
 elif want matrix; then
