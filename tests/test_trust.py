@@ -21,7 +21,9 @@ R = "iqn.2026-11.test.iscsi-login:"
 
 
 def lua_available(tshark):
-    return "with Lua" in tshark.run("-v").stdout
+    # 4.0 and 4.4 say "with Lua 5.x", 4.6 lists "+Lua 5.x".
+    v = tshark.run("-v").stdout
+    return "with Lua" in v or "+Lua" in v
 
 
 def test_bypassed_frame_is_said(tshark):
