@@ -898,6 +898,16 @@ def login_after_reject(pcap):
     c.tcp.close(first=TARGET)
 
 
+@check("login.unfinished")
+def login_unfinished(pcap):
+    """Normal login: 4-5 security stage, 6 op-req-1 (T=1 NSG=3, the 14-key
+    offer); the capture ends before the target answers."""
+    s = Session(ISID, INITIATOR_NAME, DISK1)
+    c = connect(pcap, s)
+    c.security_stage("none")
+    c.send(c.login_req(OP_KEYS, t=True, csg=1, nsg=3, label="op-req-1"))
+
+
 @check("login.non_login_pdu")
 def login_non_login_pdu(pcap):
     """Normal login: 4-5 security stage, 6 op-req-1, 7 a SCSI Command (TEST

@@ -4,7 +4,9 @@
 For every capture, `tshark -T fields` of every iscsi_login.* field and this
 plugin's expert infos are identical with and without -2, except
 iscsi_login.response_in: a forward link, only known once the response has
-been seen (like Wireshark's own iscsi.response_frame).
+been seen (like Wireshark's own iscsi.response_frame), and the
+login.unfinished Note: a login without its final response is known to be
+cut off only once the whole capture has been read.
 """
 import pytest
 
@@ -38,4 +40,5 @@ def test_one_pass_equals_two_pass(tshark, plugin_fields, capture):
             if a[f] != b[f]:
                 diffs.append(f"frame {n} {f}: one pass {a[f]!r}, two passes {b[f]!r}")
     assert not diffs, "\n".join(diffs[:40])
-    assert tshark.experts(capture) == tshark.experts(capture, two_pass=True)
+    later = [e for e in tshark.experts(capture, two_pass=True) if e[1] != "login.unfinished"]
+    assert tshark.experts(capture) == later

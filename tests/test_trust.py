@@ -20,10 +20,7 @@ from test_stats import LOGIN_TITLE, KINDS, PAIRS, STATUS, counts, session_rows, 
 R = "iqn.2026-11.test.iscsi-login:"
 
 
-def lua_available(tshark):
-    # 4.0 and 4.4 say "with Lua 5.x", 4.6 lists "+Lua 5.x".
-    v = tshark.run("-v").stdout
-    return "with Lua" in v or "+Lua" in v
+from test_experts import lua_available
 
 
 def test_bypassed_frame_is_said(tshark):

@@ -958,7 +958,10 @@ static void login_response(isl_analyzer *a, isl_conn *c, const isl_pdu_in *in, i
         r->xrecs[r->n_xrecs - 1].login = l;
         if (l->started_mid)
             isl_report(out, ISL_CHK_LOGIN_INCOMPLETE, "Login completed, but its start was not captured: login time and first-request checks unavailable");
-        isl_report(out, ISL_CHK_LOGIN_SUMMARY, "%s login%s%s%s%s %s%s", disc ? "Discovery" : "Normal",
+        /* With the requests not captured, SessionType was never seen: do not
+         * call the login Normal on a guess. */
+        isl_report(out, ISL_CHK_LOGIN_SUMMARY, "%s login%s%s%s%s %s%s",
+                   disc ? "Discovery" : s && s->type == ISL_ST_NORMAL ? "Normal" : "iSCSI",
                    s && s->initiator_name ? " of " : "", s && s->initiator_name ? s->initiator_name : "",
                    s && s->target_name ? " to " : "", s && s->target_name ? s->target_name : "",
                    l->started_mid ? "completed (start not captured)" : "succeeded", "");
