@@ -682,6 +682,15 @@ static void render_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
                                      "Login not finished when the capture ends (no final Login Response); last PDU in frame %u",
                                      r->frame);
         tap_queue_packet(tap_iscsi_login, pinfo, x);
+    } else if (!PINFO_FD_VISITED(pinfo) && isl_login_first_at(r->login, r) && r->login->leading) {
+        /* One pass: whether the login finishes is not known yet.  The
+         * sessions table lists the session now ("Not finished" until its
+         * login's final response says otherwise), so that a login the
+         * capture cuts off still has its row. */
+        isl_xrec *x = wmem_new(pinfo->pool, isl_xrec);
+        *x = isl_login_unfinished_xrec(r->login);
+        x->provisional = true;
+        tap_queue_packet(tap_iscsi_login, pinfo, x);
     }
 }
 

@@ -273,6 +273,8 @@ static tap_packet_status login_packet(void *tapdata, packet_info *pinfo _U_, epa
 
     if (!x || (unsigned)x->kind >= ISL_X_COUNT || !kinds || !pairs || !statuses)
         return TAP_PACKET_DONT_REDRAW;
+    if (x->provisional)
+        return TAP_PACKET_DONT_REDRAW;     /* counted when the login ends (or is found cut off) */
 
     row = row_find_or_insert(kinds, x->kind, NULL, &created);
     if (created)
@@ -443,8 +445,10 @@ static tap_packet_status sessions_packet(void *tapdata, packet_info *pinfo _U_, 
     case ISL_X_DISCOVERY_LOGIN:
     case ISL_X_NORMAL_LOGIN:
         if (x->unfinished) {
-            /* Cut off by the end of the capture: nothing was settled. */
-            if (x->login && (x->login->leading || x->login == s->leading))
+            /* Cut off by the end of the capture (or, in one pass, not finished
+             * yet: a later record of the login replaces it): nothing settled. */
+            if (x->login && (x->login->leading || x->login == s->leading) &&
+                (!x->provisional || !g_strcmp0(row[SC_OUTCOME].value.string_value, "-")))
                 set_str(row, SC_OUTCOME, "Not finished");
             break;
         }

@@ -84,3 +84,15 @@ def test_unfinished_login_counted_untimed(tshark, unfinished):
 def test_finished_login_has_no_note(tshark):
     ex = tshark.experts("real/chap-ok.pcap", two_pass=True)
     assert [e for e in ex if e[1] == "login.unfinished"] == []
+
+
+def test_unfinished_session_listed_in_one_pass(tshark, unfinished):
+    """One pass cannot know that the capture cuts the login off, but the
+    session still has its row, marked as not finished, and the login table
+    does not count the login as anything yet."""
+    rows = session_rows(tshark, unfinished)
+    assert len(rows) == 1
+    row = dict(zip(SESSION_COLUMNS, rows[0]))
+    assert row["Outcome"] == "Not finished" and row["Session"] == "1"
+    t = stats_of(tshark, unfinished, "iscsi,login")[LOGIN_TITLE]["tables"]
+    assert counts(t[KINDS]) == {}

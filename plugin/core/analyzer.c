@@ -349,6 +349,7 @@ static void add_xrec(isl_pdu *r, isl_xkind kind, isl_session *s, uint16_t status
     isl_xrec *x;
     r->xrecs = g_renew(isl_xrec, r->xrecs, r->n_xrecs + 1);
     x = &r->xrecs[r->n_xrecs++];
+    memset(x, 0, sizeof *x);
     x->kind = kind;
     x->session = s ? s->number : 0;
     x->initiator = s ? s->initiator_name : NULL;
@@ -362,7 +363,6 @@ static void add_xrec(isl_pdu *r, isl_xkind kind, isl_session *s, uint16_t status
     x->sess = s;
     x->login = NULL;
     x->n_targets = 0;
-    x->unfinished = false;
 }
 
 static void snapshot(isl_pdu *r, isl_conn *c)
@@ -1310,7 +1310,14 @@ static void note_last(const isl_pdu *r)
     if (r->login) {
         r->login->last_frame = r->frame;
         r->login->last_index = r->index;
+        if (!r->login->first_pdu)
+            r->login->first_pdu = r;
     }
+}
+
+bool isl_login_first_at(const isl_login *l, const isl_pdu *r)
+{
+    return l && r && l->first_pdu == r;
 }
 
 bool isl_login_unfinished_at(const isl_login *l, const isl_pdu *r)

@@ -99,6 +99,7 @@ struct isl_login {
     struct isl_pdu *pending_req;
     uint32_t last_frame;       /* last PDU of this login seen so far (frame, index in frame) */
     uint16_t last_index;
+    const struct isl_pdu *first_pdu;
 };
 
 typedef struct {
@@ -155,6 +156,7 @@ typedef struct {
     uint16_t status;
     bool failed, complete;
     bool unfinished;           /* a login without its final response at the end of the capture */
+    bool provisional;          /* unfinished so far (one pass): for the sessions table only */
     int64_t time_ns;           /* -1 when the start was not captured */
     uint32_t first_frame, last_frame;
     uint32_t n_targets;        /* SendTargets: targets this exchange returned */
@@ -232,6 +234,8 @@ unsigned isl_analyzer_frame_pdus(const isl_analyzer *a, uint32_t frame, isl_pdu 
 bool isl_login_unfinished_at(const isl_login *l, const struct isl_pdu *r);
 /* The statistics record of such a login: counted, untimed, not failed. */
 isl_xrec isl_login_unfinished_xrec(const isl_login *l);
+/* True on the first PDU of a login. */
+bool isl_login_first_at(const isl_login *l, const struct isl_pdu *r);
 
 /* Record that frame carried iSCSI PDUs the caller could not feed (the
  * state.unanalysed expert); at most one record per frame. */
