@@ -809,6 +809,15 @@ static int dissect_iscsi_login(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     if (analysis_on && !PINFO_FD_VISITED(pinfo))
         check_bypass(pinfo);
     n = analyzer ? isl_analyzer_frame_pdus(analyzer, pinfo->num, &v) : 0;
+    if (n == 0 && tree && analyzer && isl_analyzer_cap_frame(analyzer) &&
+        pinfo->num > isl_analyzer_cap_frame(analyzer) && proto_iscsi >= 0 && has_layer(pinfo, proto_iscsi)) {
+        /* Past the PDU cap nothing is stored: say so wherever a tree is built. */
+        proto_item *ti = gen(proto_tree_add_item(tree, proto_iscsi_login, tvb, 0, 0, ENC_NA));
+        proto_tree_add_expert_format(proto_item_add_subtree(ti, ett_iscsi_login), pinfo,
+                                     &ei_checks[ISL_CHK_STATE_UNANALYSED], tvb, 0, 0,
+                                     "Frame %u: iSCSI PDUs not analysed: the analysis keeps at most %u PDUs, reached in frame %u",
+                                     pinfo->num, isl_analyzer_max_pdus(analyzer), isl_analyzer_cap_frame(analyzer));
+    }
 
     for (unsigned i = 0; i < n; i++)
         if (!v[i]->aside)

@@ -38,6 +38,7 @@ struct isl_analyzer {
     GPtrArray *logins, *textxs, *logouts;
     isl_nego_shared shared;
     bool session_cap_reported, pdu_cap_reported;
+    uint32_t pdu_cap_frame;    /* where the PDU cap was reached; later PDUs get no record */
 };
 
 /* ---- names ---------------------------------------------------------------- */
@@ -1382,6 +1383,7 @@ isl_pdu *isl_analyzer_feed(isl_analyzer *a, const isl_pdu_in *in)
     r->rtt_ns = -1;
     g_ptr_array_add(a->pdus, r);
     if (a->pdu_cap_reported && a->pdus->len == a->lim.max_pdus + 1) {
+        a->pdu_cap_frame = in->frame;
         snapshot(r, c);
         isl_report(&r->findings, ISL_CHK_STATE_LIMIT, "More than %u analysed PDUs; later PDUs are not analysed", a->lim.max_pdus);
         return r;
@@ -1475,4 +1477,14 @@ isl_pdu *isl_analyzer_unanalysed(isl_analyzer *a, uint32_t frame, int64_t ts_ns,
                "Frame %u: iSCSI PDUs decoded by Wireshark's iSCSI dissector (TCP stream %u) were not seen by the "
                "login analysis; logins, Text and Logout exchanges in them are not analysed", frame, conn_key);
     return r;
+}
+
+uint32_t isl_analyzer_cap_frame(const isl_analyzer *a)
+{
+    return a->pdu_cap_frame;
+}
+
+uint32_t isl_analyzer_max_pdus(const isl_analyzer *a)
+{
+    return a->lim.max_pdus;
 }

@@ -240,6 +240,10 @@ bool isl_login_first_at(const isl_login *l, const struct isl_pdu *r);
 /* Record that frame carried iSCSI PDUs the caller could not feed (the
  * state.unanalysed expert); at most one record per frame. */
 isl_pdu *isl_analyzer_unanalysed(isl_analyzer *a, uint32_t frame, int64_t ts_ns, uint32_t conn_key);
+/* The frame where the analysed-PDU cap was reached (0: not reached), and the
+ * cap: PDUs after that frame get no record, so the display layer says so. */
+uint32_t isl_analyzer_cap_frame(const isl_analyzer *a);
+uint32_t isl_analyzer_max_pdus(const isl_analyzer *a);
 unsigned isl_analyzer_session_count(const isl_analyzer *a);
 const isl_session *isl_analyzer_session(const isl_analyzer *a, unsigned i);
 /* Sessions indexed under this ISID (6 bytes): live ones, plus those that ended

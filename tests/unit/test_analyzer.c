@@ -1238,6 +1238,8 @@ static void test_state_limit_pdus(void)
     g_assert_nonnull(r);
     expect(&r->findings, ISL_CHK_STATE_LIMIT, 1);
     g_assert_cmpuint(r->session_number, ==, 1);
+    g_assert_cmpuint(isl_analyzer_cap_frame(b.a), ==, r->frame);
+    g_assert_cmpuint(isl_analyzer_max_pdus(b.a), ==, 2);
     g_assert_null(FEED(&b, .op = LRSP, .final = true, .csg = 1, .nsg = 3, .isid = ISID1, .tsih = 0x10, .sn = 0x1001,
                        .expsn = 1));
     ab_clear(&b);
