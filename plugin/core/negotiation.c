@@ -612,8 +612,10 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
             else if (!isl_nego_find(n, key))
                 isl_report(out, ISL_CHK_NEG_UNKNOWN_KEY, "Key \"%s\" is not defined by RFC 7143 or RFC 7144; expect NotUnderstood", key);
         }
+        /* No clause of RFC 7143 keeps X- keys out of Discovery sessions
+         * (open-iscsi sends X-com.cisco.* there): only a convention, so a Note. */
         if (isl_key_is_extension(key) && n->type == ISL_ST_DISCOVERY && !reaction)
-            isl_report(out, ISL_CHK_NEG_VENDOR_KEY_DISCOVERY, "%s sent in a Discovery session; extension keys are for Normal sessions", key);
+            isl_report(out, ISL_CHK_NEG_VENDOR_KEY_DISCOVERY, "%s sent in a Discovery session; extension keys are by convention for Normal sessions (no RFC clause)", key);
 
         /* Same key twice in one text set (TargetAddress may repeat; SendTargets
          * responses repeat TargetName by design, handled by the caller). */
