@@ -324,3 +324,13 @@ def test_check_names_its_clause(abbrev):
 def test_checks_def_has_no_duplicates():
     assert len(ROWS) == len(CHECKS) > 0, "duplicate abbrev in checks.def"
 
+
+def test_wrong_stage_ignored_is_one_alarm(tshark):
+    """One mistake, one alarm: AuthMethod sent in the operational stage and
+    ignored by the target (a Java initiator against IET) is reported once,
+    as neg.wrong_stage, and not also as neg.missing_answer when the stage
+    ends."""
+    found = tshark.experts("crafted/wrong-stage-ignored.pcap")
+    loud = sorted((f, a) for f, a, _ in found if CHECKS[a][2] in LOUD)
+    assert loud == [(4, "neg.wrong_stage")], found
+    assert any("AuthMethod sent in the operational stage" in m for f, a, m in found if a == "neg.wrong_stage"), found
