@@ -1092,6 +1092,19 @@ def pdu_truncated(pcap):
     c.tcp.close()
 
 
+@scenario("wrong-stage-ignored")
+def wrong_stage_ignored(pcap):
+    """One mistake, one alarm: a login that starts in the operational stage
+    (like op-only) whose 4 op-req-1 also carries AuthMethod=None, a
+    security-stage key (a Java initiator does this); the target ignores it
+    (IET does): 5 op-rsp-1 answers everything else, T=1 NSG=3, TSIH 0x0030.
+    6-7 Logout, FIN.  Only neg.wrong_stage is a finding, not also
+    neg.missing_answer for the AuthMethod nobody answered."""
+    f = Fault("neg.wrong_stage", "op-only", "", offer={"AuthMethod": "None"},
+              edits={"op-rsp-1": {"AuthMethod": None}})
+    run_fault(pcap, f)
+
+
 # ---------------------------------------------------------------------------
 
 def build(name, fn):

@@ -914,7 +914,9 @@ static void register_experts(void)
         ei[i].eiinfo.hf_info.hfinfo.abbrev = ei[i].eiinfo.name;
         ei[i].eiinfo.hf_info.hfinfo.type = FT_NONE;
         ei[i].eiinfo.hf_info.hfinfo.display = BASE_NONE;
-        ei[i].eiinfo.hf_info.hfinfo.blurb = c->example;
+        /* The clause the check enforces, then a typical message: shown by
+         * `tshark -G fields` and the GUI's field help for the expert. */
+        ei[i].eiinfo.hf_info.hfinfo.blurb = g_strdup_printf("%s. Example: %s", c->clause, c->example);
         HFILL_INIT(ei[i].eiinfo.hf_info);
     }
     expert_register_field_array(em, ei, ISL_CHK_COUNT);

@@ -290,21 +290,47 @@ def _summaries():
     spec = importlib.util.spec_from_file_location("gen_reference", REPO / "tools" / "gen-reference.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    return {r[2]: (r[5], r[6]) for r in mod.parse_checks((REPO / "plugin" / "core" / "checks.def").read_text())}
+    return {r[2]: (r[5], r[6], r[7], r[4]) for r in mod.parse_checks((REPO / "plugin" / "core" / "checks.def").read_text())}
 
 
 @pytest.mark.parametrize("abbrev", CHECKS)
 def test_check_is_registered(tshark, abbrev):
     """`tshark -G fields` lists iscsi_login.<abbrev> as the expert field of
-    this checks.def row: FT_NONE, named by the summary, the example as blurb."""
+    this checks.def row: FT_NONE, named by the summary, the clause and the
+    example as blurb."""
     if not hasattr(test_check_is_registered, "rows"):
         test_check_is_registered.rows = _summaries()
-    summary, example = test_check_is_registered.rows[abbrev]
+    summary, example, clause, _ = test_check_is_registered.rows[abbrev]
     f = glossary(tshark).get("iscsi_login." + abbrev)
     assert f, f"iscsi_login.{abbrev} is not registered (tshark -G fields)"
     assert f[3] == "FT_NONE", f"iscsi_login.{abbrev} is listed as the {f[3]} field {f[1]!r}, not as an expert field"
-    assert (f[1], f[7]) == (summary, example)
+    assert (f[1], f[7]) == (summary, f"{clause}. Example: {example}")
+
+
+CLAUSE = re.compile(r"^(RFC (7143|7144|3720) (§\d+(\.\d+)*|Appendix [A-Z])|convention \()")
+
+
+@pytest.mark.parametrize("abbrev", CHECKS)
+def test_check_names_its_clause(abbrev):
+    """Every check names the RFC clause it enforces; one that no clause of
+    RFC 7143/7144/3720 backs says it is a convention and is at most a Note."""
+    _, _, clause, sev = _summaries()[abbrev]
+    assert CLAUSE.match(clause), f"{abbrev}: clause {clause!r} names no RFC 7143/7144/3720 section nor a convention"
+    if clause.startswith("convention"):
+        assert sev in ("NOTE", "CHAT"), f"{abbrev} is a convention ({clause!r}) but its severity is {sev}"
+
 
 
 def test_checks_def_has_no_duplicates():
     assert len(ROWS) == len(CHECKS) > 0, "duplicate abbrev in checks.def"
+
+
+def test_wrong_stage_ignored_is_one_alarm(tshark):
+    """One mistake, one alarm: AuthMethod sent in the operational stage and
+    ignored by the target (a Java initiator against IET) is reported once,
+    as neg.wrong_stage, and not also as neg.missing_answer when the stage
+    ends."""
+    found = tshark.experts("crafted/wrong-stage-ignored.pcap")
+    loud = sorted((f, a) for f, a, _ in found if CHECKS[a][2] in LOUD)
+    assert loud == [(4, "neg.wrong_stage")], found
+    assert any("AuthMethod sent in the operational stage" in m for f, a, m in found if a == "neg.wrong_stage"), found

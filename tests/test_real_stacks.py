@@ -7,7 +7,8 @@ WARN_OR_ERROR = {
     # Failures are failures: the status in words.
     "login.failed",
     # tgt zeroes the ISID (and StatSN) of failed Login Responses; RFC 7143
-    # §11.13.3 says a response echoes the request's ISID.
+    # §11.13 says a response echoes the request's ISID.  An Error like
+    # login.failed, which it never outranks (test_failure_reason_ranks_highest).
     "login.echo_mismatch",
     # tgt answers HeaderDigest=None to an offer of CRC32C only (a value never offered);
     # libiscsi accepts it.
@@ -32,18 +33,21 @@ EXPECTED = {
 }
 
 
-def warnings_and_errors(tshark, cap):
+def severities(tshark, cap):
+    """[(frame, check, severity)] of every expert of the plugin, severity as
+    Wireshark reports it (PI_NOTE 0x00400000, PI_WARN 0x00600000, PI_ERROR
+    0x00800000)."""
     out = tshark.fields(cap, ["frame.number", "_ws.expert.severity", "_ws.expert.message"], "iscsi_login", True)
-    found = []
-    for exp in tshark.experts(cap, two_pass=True):
-        found.append(exp)
     sev = {}
     for r in out:
         for s, m in zip(r["_ws.expert.severity"].split("|"), r["_ws.expert.message"].split("|")):
             if s:
                 sev[(int(r["frame.number"]), m)] = int(s)
-    # PI_WARN = 0x00600000, PI_ERROR = 0x00800000
-    return sorted((f, name) for f, name, msg in found if sev.get((f, msg), 0) >= 0x00600000)
+    return [(f, name, sev.get((f, msg), 0)) for f, name, msg in tshark.experts(cap, two_pass=True)]
+
+
+def warnings_and_errors(tshark, cap):
+    return sorted((f, name) for f, name, s in severities(tshark, cap) if s >= 0x00600000)
 
 
 @pytest.mark.parametrize("cap", sorted(EXPECTED))
@@ -56,3 +60,15 @@ def test_real_capture_alarms_are_real(tshark, cap):
 def test_every_real_capture_is_listed(tshark):
     caps = sorted("real/" + p.name for p in (tshark.captures / "real").glob("*.pcap"))
     assert caps == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("cap", sorted(c for c, alarms in EXPECTED.items() if any(n == "login.failed" for _, n in alarms)))
+def test_failure_reason_ranks_highest(tshark, cap):
+    """In a failed login the reason it failed ranks at least as high as
+    anything else found: grouped by severity in Expert Information, the
+    status (authentication failure, target not found) is not buried under
+    tgt's zeroed ISID."""
+    found = severities(tshark, cap)
+    failed = [s for _, n, s in found if n == "login.failed"]
+    assert failed, found
+    assert max(s for _, _, s in found) <= min(failed), found

@@ -3,7 +3,7 @@
 """Write docs/reference.md from the plugin's own tables, so it cannot drift:
 
   * plugin/core/checks.def: every check (expert field, severity, group,
-    meaning, example, catalogue number of rfc7143-negotiation.md section 8);
+    meaning, example, and the RFC clause it enforces);
   * `tshark -G fields` with the freshly built plugin loaded: every
     iscsi_login.* field (name, type, description).
 
@@ -52,9 +52,8 @@ def c_string(lit):
 
 
 def parse_checks(text):
-    """[(section, enum, abbrev, group, severity, summary, example, number)] in
-    file order.  Sections are the /* ... */ lines between rows; number is the
-    trailing /* N */ comment (catalogue number), '' if none."""
+    """[(section, enum, abbrev, group, severity, summary, example, clause)] in
+    file order.  Sections are the /* ... */ lines between rows."""
     rows, section, pos = [], "", 0
     body = text[text.index("*/") + 2:]           # skip the file header comment
     for m in re.finditer(r'^/\* (?P<sec>.+?) \*/\s*$|^ISL_CHECK\(', body, re.M):
@@ -77,10 +76,9 @@ def parse_checks(text):
             else:
                 args.append("".join(cur))
                 break
-        if len(args) != 6:
+        if len(args) != 7:
             raise ValueError("checks.def: row %s has %d arguments" % (args[:1], len(args)))
-        tail = re.match(r'[ \t]*/\*\s*(.*?)\s*\*/', body[pos:])
-        rows.append((section, *args, tail.group(1) if tail else ""))
+        rows.append((section, *args))
     return rows
 
 
@@ -155,19 +153,23 @@ def render(checks, proto, fields):
         counts[r[4]] = counts.get(r[4], 0) + 1
     out += ["", "## Expert infos", "",
             "%d checks, one expert field each (`iscsi_login.<check>`), in `checks.def` order: %s.  "
-            "Filter on a field name to find its packets, e.g. `iscsi_login.neg.missing_answer`; "
-            "column \"§ 8\" is the entry of the violation catalogue in section 8 of rfc7143-negotiation.md.  "
+            "Filter on a field name to find its packets, e.g. `iscsi_login.neg.missing_answer`.  "
+            "Column \"clause\" is the rule the check enforces (RFC 7143 sections unless another RFC is named; "
+            "the per-key sections of §12 and §13 are named by their key); a check no RFC clause backs says "
+            "\"convention\" and is at most a note.  The same clause opens the field's description in "
+            "`tshark -G fields`.  Severity: error = the login or transfer breaks, or a MUST is violated; "
+            "warning = a SHOULD is violated or trouble is likely; note = facts and harmless quirks.  "
             "The example is what a typical message says."
             % (len(checks), ", ".join("%d %s" % (counts[s], SEVERITY[s].lower())
                                       for s in SEVERITY if s in counts)), ""]
     clashes = []
     section = None
-    for sec, enum, abbrev, group, sev, summary, example, number in checks:
+    for sec, enum, abbrev, group, sev, summary, example, clause in checks:
         if sec != section:
             section = sec
             out += ([] if out[-1] == "" else [""]) + [
                 "### %s" % sec, "",
-                "| expert field | severity | group | meaning | example | § 8 |", "|---|---|---|---|---|---|"]
+                "| expert field | severity | group | meaning | example | clause |", "|---|---|---|---|---|---|"]
         name = "iscsi_login." + abbrev
         reg = by_abbrev.get(name)
         note = ""
@@ -180,7 +182,7 @@ def render(checks, proto, fields):
                            "only that field, and a display filter on the name matches both."
                            % (name, reg[3], reg[1]))
         out.append("| `%s`%s | %s | %s | %s | %s | %s |" % (
-            name, note, SEVERITY[sev], GROUP[group], cell(summary), cell(example), cell(number)))
+            name, note, SEVERITY[sev], GROUP[group], cell(summary), cell(example), cell(clause)))
     if clashes:
         out += ["", "### Problems found while generating", ""] + ["* " + c for c in clashes]
     return "\n".join(out) + "\n"

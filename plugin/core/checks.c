@@ -2,8 +2,8 @@
 #include "checks.h"
 
 static const isl_check_info check_table[ISL_CHK_COUNT] = {
-#define ISL_CHECK(id, abbrev, group, sev, summary, example) \
-    [ISL_CHK_##id] = { abbrev, ISL_GRP_##group, ISL_SEV_##sev, summary, example },
+#define ISL_CHECK(id, abbrev, group, sev, summary, example, clause) \
+    [ISL_CHK_##id] = { abbrev, ISL_GRP_##group, ISL_SEV_##sev, summary, example, clause },
 #include "checks.def"
 #undef ISL_CHECK
 };

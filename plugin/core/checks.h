@@ -8,7 +8,7 @@
 #include <stdbool.h>
 
 typedef enum {
-#define ISL_CHECK(id, abbrev, group, sev, summary, example) ISL_CHK_##id,
+#define ISL_CHECK(id, abbrev, group, sev, summary, example, clause) ISL_CHK_##id,
 #include "checks.def"
 #undef ISL_CHECK
     ISL_CHK_COUNT
@@ -25,6 +25,7 @@ typedef struct {
     isl_severity severity;
     const char *summary;
     const char *example;
+    const char *clause;     /* "RFC 7143 §6.2.1", or "convention (...)" */
 } isl_check_info;
 
 const isl_check_info *isl_check_get(isl_check id);

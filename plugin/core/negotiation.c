@@ -580,7 +580,7 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
         const char *key = text->pairs[i].key, *v = text->pairs[i].value;
         const isl_key_def *d;
         isl_kst *k;
-        bool created, answer, reaction;
+        bool created, answer, reaction, wrong_stage = false;
         char bad = 0;
 
         if (!v || !*key) {
@@ -612,8 +612,10 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
             else if (!isl_nego_find(n, key))
                 isl_report(out, ISL_CHK_NEG_UNKNOWN_KEY, "Key \"%s\" is not defined by RFC 7143 or RFC 7144; expect NotUnderstood", key);
         }
+        /* No clause of RFC 7143 keeps X- keys out of Discovery sessions
+         * (open-iscsi sends X-com.cisco.* there): only a convention, so a Note. */
         if (isl_key_is_extension(key) && n->type == ISL_ST_DISCOVERY && !reaction)
-            isl_report(out, ISL_CHK_NEG_VENDOR_KEY_DISCOVERY, "%s sent in a Discovery session; extension keys are for Normal sessions", key);
+            isl_report(out, ISL_CHK_NEG_VENDOR_KEY_DISCOVERY, "%s sent in a Discovery session; extension keys are by convention for Normal sessions (no RFC clause)", key);
 
         /* Same key twice in one text set (TargetAddress may repeat; SendTargets
          * responses repeat TargetName by design, handled by the caller). */
@@ -631,6 +633,7 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
                            d->senders == ISL_BY_IT ? " in a login" : "");
             }
             if (!reaction && (!stage_allowed(d, stage) || (stage == ISL_STAGE_FFP && (d->use == ISL_USE_LO || d->use == ISL_USE_IO)))) {
+                wrong_stage = true;
                 isl_report(out, ISL_CHK_NEG_WRONG_STAGE, "%s sent in the %s; it belongs to the %s", key, stage_name(stage),
                            (d->stages & ISL_STG_SEC) ? "security stage" : (d->stages & ISL_STG_OP) ?
                            ((d->stages & ISL_STG_FFP) ? "operational stage or full feature phase" : "operational stage") :
@@ -657,6 +660,10 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
             continue;
         }
         answer = k->offerer >= 0 && k->offerer != (int8_t)side && !k->answered;
+        /* One mistake, one alarm: a key sent in the wrong stage is usually
+         * ignored by the peer (IET ignores AuthMethod in the operational
+         * stage), which is the expected reaction, not a second violation. */
+        k->wrong_stage |= wrong_stage;
 
         /* An offer of Reject/Irrelevant/NotUnderstood is reported as
          * neg.reserved_constant_offered below, not also as a bad value. */
@@ -724,6 +731,10 @@ void isl_nego_stage_end(isl_nego *n, isl_stage stage, uint32_t frame, isl_findin
         /* Unknown and X- keys may be declarative (their kind is key-defined):
          * never call them unanswered. */
         if (k->offerer < 0 || k->answered || !k->def || !kind_negotiated(k) || k->stage[k->offerer] != (uint8_t)stage)
+            continue;
+        /* Already reported as neg.wrong_stage: leaving it unanswered is the
+         * peer's right reaction, not a second alarm. */
+        if (k->wrong_stage)
             continue;
         const char *o = k->value[k->offerer];
         if (k->def && ((k->def->kind == ISL_KIND_BOOL_AND && !strcmp(o, "No")) ||

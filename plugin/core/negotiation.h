@@ -28,6 +28,7 @@ typedef struct {
     int8_t offerer;              /* side that spoke first, -1 none */
     bool answered;
     bool by_default;             /* result is the key's default (never settled) */
+    bool wrong_stage;            /* neg.wrong_stage reported: no neg.missing_answer too */
     const char *result;          /* negotiated value (into a text or a literal), NULL if none/default */
     char *owned;                 /* result when it had to be respelled (hex to decimal) */
     uint32_t result_frame;

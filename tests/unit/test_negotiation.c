@@ -433,6 +433,34 @@ static void test_wrong_stage(void)
     nfx_clear(&x);
 }
 
+/* One mistake, one alarm: a key sent in the wrong stage and then ignored by
+ * the peer is reported once, as neg.wrong_stage, not also as
+ * neg.missing_answer when the stage ends (a Java initiator sending AuthMethod
+ * in the operational stage to IET, which ignores it). */
+static void test_wrong_stage_ignored_once(void)
+{
+    nfx x;
+    login_nfx(&x);
+    FI(&x, OP, "AuthMethod=None\0MaxBurstLength=262144\0DefaultTime2Retain=10\0");
+    expect(&x.f, ISL_CHK_NEG_WRONG_STAGE, 1);
+    FT(&x, OP, "MaxBurstLength=262144\0");
+    expect_none(&x.f);
+    /* AuthMethod: reported above; DefaultTime2Retain, offered in its own
+     * stage and never answered, is still reported. */
+    nfx_stage_end(&x, OP);
+    expect(&x.f, ISL_CHK_NEG_MISSING_ANSWER, 1);
+    g_assert_nonnull(strstr(x.f.head->msg, "DefaultTime2Retain=10"));
+    nfx_clear(&x);
+
+    /* The same in a Text sequence: an LO key the target does not answer. */
+    nfx_init(&x, false, false, ISL_ST_NORMAL);
+    FI(&x, FFP, "MaxBurstLength=262144\0");
+    expect(&x.f, ISL_CHK_NEG_WRONG_STAGE, 1);
+    nfx_stage_end(&x, FFP);
+    expect_none(&x.f);
+    nfx_clear(&x);
+}
+
 static void test_wrong_sender(void)
 {
     nfx x;
@@ -1305,6 +1333,7 @@ int main(int argc, char **argv)
     g_test_add_func("/negotiation/identity_redeclared", test_identity_redeclared);
     g_test_add_func("/negotiation/renegotiated_text", test_renegotiated_text);
     g_test_add_func("/negotiation/wrong_stage", test_wrong_stage);
+    g_test_add_func("/negotiation/wrong_stage_ignored_once", test_wrong_stage_ignored_once);
     g_test_add_func("/negotiation/wrong_sender", test_wrong_sender);
     g_test_add_func("/negotiation/lo_on_non_leading", test_lo_on_non_leading);
     g_test_add_func("/negotiation/fbl_gt_mbl", test_fbl_gt_mbl);

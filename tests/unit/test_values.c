@@ -513,6 +513,10 @@ static void test_checks_catalogue(void)
         g_hash_table_add(ab, (gpointer)i->abbrev);
         g_assert_cmpuint(strlen(i->summary), >, 0);
         g_assert_cmpuint(strlen(i->example), >, 0);
+        /* Every check names its RFC clause; a convention is at most a Note. */
+        g_assert_true(g_str_has_prefix(i->clause, "RFC ") || g_str_has_prefix(i->clause, "convention ("));
+        if (g_str_has_prefix(i->clause, "convention"))
+            g_assert_cmpint(i->severity, <=, ISL_SEV_NOTE);
     }
     g_assert_null(isl_check_get(ISL_CHK_COUNT));
     g_assert_cmpstr(isl_check_get(ISL_CHK_NEG_BOOL_AND)->abbrev, ==, "neg.bool_and");
