@@ -20,13 +20,6 @@
 #include <epan/value_string.h>
 #endif
 
-/* field_info.value became a pointer to an opaque fvalue_t after 4.0. */
-#if ISL_WS_AT_LEAST(4, 2)
-#define ISL_FI_FV(fi) ((fi)->value)
-#else
-#define ISL_FI_FV(fi) (&(fi)->value)
-#endif
-
 /* tvb_get_guint8 is deprecated from 4.4 on; 4.0 only has the g-names. */
 #if ISL_WS_AT_LEAST(4, 4)
 #define isl_tvb_get_u8 tvb_get_uint8
@@ -78,15 +71,6 @@ typedef gboolean isl_heur_ret;
 #define ISL_STAT_INIT_RET void
 #define ISL_STAT_INIT_OK return
 
-/* The stat_tap_init_cb typedef (stat_tap_ui.tap_init_cb, for register_stat_tap_ui)
- * returns bool from 4.6 on (false: the tap could not be set up). */
-#if ISL_WS_AT_LEAST(4, 6)
-#define ISL_STAT_TAP_INIT_RET bool
-#define ISL_STAT_TAP_INIT_OK return true
-#else
-#define ISL_STAT_TAP_INIT_RET void
-#define ISL_STAT_TAP_INIT_OK return
-#endif
 
 /* Not shims, but differences to know about (no code needed):
  * - wmem_packet_scope() is removed in 4.6: use pinfo->pool (done everywhere).

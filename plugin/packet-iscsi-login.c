@@ -71,7 +71,6 @@ static gint ett_login = -1;
 static gint ett_keys = -1;
 static gint ett_keys_side = -1;
 static gint ett_params = -1;
-static gint ett_param = -1;
 static gint ett_disc = -1;
 static gint ett_disc_target = -1;
 static gint ett_logout = -1;
@@ -178,7 +177,8 @@ static bool bogus_pdu(tvbuff_t *tvb, packet_info *pinfo, guint off, guint8 op, g
         return true;
     if (good_f_bit && !(isl_tvb_get_u8(tvb, off + 1) & 0x80)) {
         switch (op) {
-        case 0x00: case 0x20: case 0x06: case 0x26: case 0x21: case 0x22: case 0x31: case 0x32: case 0x10: case 0x3f:
+        case ISL_OP_NOP_OUT: case ISL_OP_NOP_IN: case ISL_OP_LOGOUT_REQ: case ISL_OP_LOGOUT_RSP: case ISL_OP_SCSI_RSP:
+        case ISL_OP_TMF_RSP: case ISL_OP_R2T: case ISL_OP_ASYNC: case ISL_OP_SNACK: case ISL_OP_REJECT:
             return true;
         }
     }
@@ -303,11 +303,12 @@ static void analyse_pdus(tvbuff_t *tvb, packet_info *pinfo, guint end, bool chec
         guint32 dsl, len, hdr;
         bool login = op == ISL_OP_LOGIN_REQ || op == ISL_OP_LOGIN_RSP;
 
-        dsl = op == 0x02 || op == 0x22 || op == 0x31 || op == ISL_OP_LOGOUT_REQ || op == ISL_OP_LOGOUT_RSP || op == 0x10
+        dsl = op == ISL_OP_TMF_REQ || op == ISL_OP_TMF_RSP || op == ISL_OP_R2T || op == ISL_OP_LOGOUT_REQ ||
+              op == ISL_OP_LOGOUT_RSP || op == ISL_OP_SNACK
                   ? 0 : tvb_get_ntohl(tvb, off + 4) & 0xffffff;
         if (bogus_pdu(tvb, pinfo, off, op, dsl, check_port))
             break;
-        hdr = 48 + (op == 0x01 ? 4u * isl_tvb_get_u8(tvb, off + 4) : 0);
+        hdr = 48 + (op == ISL_OP_SCSI_CMD ? 4u * isl_tvb_get_u8(tvb, off + 4) : 0);
         len = hdr + ((dsl + 3) & ~3u);
         if (!login) {
             /* Digests: decided once per connection, as the iSCSI dissector
@@ -716,7 +717,8 @@ static isl_heur_ret dissect_text_continuation_heur(tvbuff_t *tvb, packet_info *p
     dsl = tvb_get_ntohl(tvb, 4) & 0xffffff;
     if ((b0 & 0x80) || isl_tvb_get_u8(tvb, 4) || tvb_get_ntohl(tvb, 40) || tvb_get_ntohl(tvb, 44))
         return FALSE;
-    if (op & 0x20 ? pinfo->srcport != 3260 && pinfo->srcport != 860 : pinfo->destport != 3260 && pinfo->destport != 860)
+    /* The iSCSI dissector's own port preferences (target_ports, system port). */
+    if (!is_target_port(op & 0x20 ? pinfo->srcport : pinfo->destport))
         return FALSE;
     switch (op) {
     case ISL_OP_TEXT_REQ:
@@ -960,7 +962,7 @@ void proto_register_iscsi_login(void)
         { &hf_logout_t2r, { "Time2Retain", "iscsi_login.logout.time2retain", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL } },
         { &hf_logout_duration, { "Session duration", "iscsi_login.logout.session_duration", FT_RELATIVE_TIME, BASE_NONE, NULL, 0, "From the final Login Response of the leading login to this Logout Response", HFILL } },
     };
-    static gint *ett[] = { &ett_iscsi_login, &ett_login, &ett_keys, &ett_keys_side, &ett_params, &ett_param,
+    static gint *ett[] = { &ett_iscsi_login, &ett_login, &ett_keys, &ett_keys_side, &ett_params,
                            &ett_disc, &ett_disc_target, &ett_logout };
 
     proto_iscsi_login = proto_register_protocol("iSCSI Login Analysis", "iSCSI Login", "iscsi_login");
