@@ -1105,6 +1105,20 @@ def wrong_stage_ignored(pcap):
     run_fault(pcap, f)
 
 
+@scenario("first-burst-irrelevant")
+def first_burst_irrelevant(pcap):
+    """FirstBurstLength answered Irrelevant, rightly (TSIH 0x001a): a Normal
+    login (4-5 security stage) whose 6 op-req-1 offers InitialR2T=Yes and
+    ImmediateData=No (no unsolicited data at all) with FirstBurstLength=65536;
+    7 op-rsp-1 answers InitialR2T=Yes, ImmediateData=No and
+    FirstBurstLength=Irrelevant (RFC 7143 §13.14: irrelevant when InitialR2T=Yes
+    and ImmediateData=No), T=1 NSG=3.  8-9 Logout, FIN.  No finding; the
+    plugin shows FirstBurstLength as Irrelevant, not as its default 65536."""
+    f = Fault("", "login", "", tsih=0x001A, offer={"ImmediateData": "No"},
+              edits={"op-rsp-1": {"FirstBurstLength": "Irrelevant"}})
+    run_fault(pcap, f)
+
+
 # ---------------------------------------------------------------------------
 
 def build(name, fn):

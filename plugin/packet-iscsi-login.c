@@ -55,6 +55,7 @@ static int hf_key_initiator = -1;
 static int hf_key_target = -1;
 static int hf_param_mrdsl_i = -1;
 static int hf_param_mrdsl_t = -1;
+static int hf_param_irrelevant = -1;
 static int hf_disc_count = -1;
 static int hf_disc_target = -1;
 static int hf_disc_address = -1;
@@ -498,6 +499,7 @@ static void render_params(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, 
     for (unsigned i = 0; i < isl_key_count(); i++) {
         const isl_key_def *d = isl_key_at(i);
         const isl_kst *k;
+        isl_val_state st;
         bool dflt;
         const char *v;
         proto_item *it = NULL;
@@ -505,10 +507,15 @@ static void render_params(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, 
 
         if (hf_params[i] < 0 || (d->flags & ISL_KF_DIRECTIONAL))
             continue;
-        v = isl_nego_value(l->nego, d, &dflt);
+        v = isl_nego_value(l->nego, d, &st);
         k = isl_nego_find(l->nego, d->name);
-        if (!v)
+        /* An irrelevant key gets a text line, not its typed field: no value
+         * (and never the default) under iscsi_login.param.<key>. */
+        if (ISL_VAL_IRRELEVANT(st))
+            v = isl_val_state_reason(st);
+        else if (!v)
             continue;
+        dflt = st == ISL_VAL_DEFAULT;
         v = u8(pool, v);
         how = wmem_strbuf_new(pool, "");
         if (dflt && !k)
@@ -527,6 +534,11 @@ static void render_params(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, 
                 wmem_strbuf_append(how, ")");
             else
                 wmem_strbuf_append(how, "");
+        }
+        if (ISL_VAL_IRRELEVANT(st)) {
+            gen(proto_tree_add_string_format(pt, hf_param_irrelevant, tvb, 0, 0, d->name, "%s: %s%s", d->name, v,
+                                             wmem_strbuf_get_str(how)));
+            continue;
         }
         switch (d->vtype) {
         case ISL_VT_NUMBER: {
@@ -952,6 +964,7 @@ void proto_register_iscsi_login(void)
         { &hf_key_target, { "Target key", "iscsi_login.key.target", FT_STRING, BASE_NONE, NULL, 0, "key=value sent by the target (reassembled)", HFILL } },
         { &hf_param_mrdsl_i, { "Initiator MaxRecvDataSegmentLength", "iscsi_login.param.max_recv_data_segment_length.initiator", FT_UINT32, BASE_DEC, NULL, 0, "Largest data segment the initiator receives", HFILL } },
         { &hf_param_mrdsl_t, { "Target MaxRecvDataSegmentLength", "iscsi_login.param.max_recv_data_segment_length.target", FT_UINT32, BASE_DEC, NULL, 0, "Largest data segment the target receives", HFILL } },
+        { &hf_param_irrelevant, { "Irrelevant parameter", "iscsi_login.param.irrelevant", FT_STRING, BASE_NONE, NULL, 0, "A key that does not apply to this login (answered Irrelevant, a Discovery session, or FirstBurstLength with InitialR2T=Yes and ImmediateData=No): its name; its iscsi_login.param field is absent", HFILL } },
         { &hf_disc_count, { "Targets discovered", "iscsi_login.discovery.count", FT_UINT32, BASE_DEC, NULL, 0, NULL, HFILL } },
         { &hf_disc_target, { "Target", "iscsi_login.discovery.target", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
         { &hf_disc_address, { "Address", "iscsi_login.discovery.address", FT_STRING, BASE_NONE, NULL, 0, "host:port,portal group tag", HFILL } },

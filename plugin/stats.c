@@ -367,14 +367,13 @@ static const char *session_type_name(isl_session_type t)
     }
 }
 
-/* A negotiated login parameter, "-" when it does not apply to the session. */
-static void set_param(stat_tap_table_item_type *row, unsigned col, const isl_login *l, isl_session_type type, const char *key)
+/* A negotiated login parameter, "-" when it does not apply to the session
+ * (isl_nego_value gives no value for an irrelevant key). */
+static void set_param(stat_tap_table_item_type *row, unsigned col, const isl_login *l, const char *key)
 {
     const isl_key_def *d = isl_key_lookup(key);
-    const char *v = NULL;
+    const char *v = d ? isl_nego_value(l->nego, d, NULL) : NULL;
 
-    if (d && !(type == ISL_ST_DISCOVERY && (d->flags & ISL_KF_IRR_DISCOVERY)))
-        v = isl_nego_value(l->nego, d, NULL);
     set_str(row, col, v ? v : "-");
 }
 
@@ -398,7 +397,6 @@ static void session_new_row(stat_tap_table_item_type *row, const isl_session *s)
 static void session_leading_login(stat_tap_table_item_type *row, const isl_xrec *x)
 {
     const isl_login *l = x->login;
-    isl_session_type type = x->sess->type;
 
     if (x->failed)
         set_str_take(row, SC_OUTCOME, g_strdup_printf("%s 0x%04x", isl_outcome_name(ISL_OUT_FAILED), x->status));
@@ -411,13 +409,13 @@ static void session_leading_login(stat_tap_table_item_type *row, const isl_xrec 
         set_str_take(row, SC_TIME, g_strdup_printf("%.3f", (double)x->time_ns / 1e6));
     if (x->failed || !l->nego)
         return;
-    set_param(row, SC_HDIGEST, l, type, "HeaderDigest");
-    set_param(row, SC_DDIGEST, l, type, "DataDigest");
+    set_param(row, SC_HDIGEST, l, "HeaderDigest");
+    set_param(row, SC_DDIGEST, l, "DataDigest");
     set_str_take(row, SC_MRDSL_I, g_strdup_printf("%u", isl_nego_mrdsl(l->nego, ISL_SIDE_I, NULL)));
     set_str_take(row, SC_MRDSL_T, g_strdup_printf("%u", isl_nego_mrdsl(l->nego, ISL_SIDE_T, NULL)));
-    set_param(row, SC_MBL, l, type, "MaxBurstLength");
-    set_param(row, SC_FBL, l, type, "FirstBurstLength");
-    set_param(row, SC_ERL, l, type, "ErrorRecoveryLevel");
+    set_param(row, SC_MBL, l, "MaxBurstLength");
+    set_param(row, SC_FBL, l, "FirstBurstLength");
+    set_param(row, SC_ERL, l, "ErrorRecoveryLevel");
 }
 
 static tap_packet_status sessions_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_,

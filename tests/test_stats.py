@@ -244,7 +244,28 @@ CRAFTED = {
             ['0x0000 Success', '1', '0', '0', '0.900', '0.900', '0.900', '0.900'],
         ],
         'Sessions': [
-            ['1', INIT1, '-', '400001370000', '0x0018', 'Discovery', 'Success', '0.900', '1', 'None', 'None', '32768', '65536', '262144', '-', '0', '3'],
+            # MaxBurstLength and FirstBurstLength are irrelevant in a Discovery
+            # session (RFC 7143 §13.13, §13.14): "-", not their defaults
+            ['1', INIT1, '-', '400001370000', '0x0018', 'Discovery', 'Success', '0.900', '1', 'None', 'None', '32768', '65536', '-', '-', '0', '3'],
+        ],
+    },
+    # FirstBurstLength answered Irrelevant (InitialR2T=Yes, ImmediateData=No):
+    # "-", never its default 65536
+    'crafted/first-burst-irrelevant.pcap': {
+        'Exchanges': [
+            ['Normal login', '1', '0', '0', '0.900', '0.900', '0.900', '0.900'],
+            ['Security stage', '1', '0', '0', '0.350', '0.350', '0.350', '0.350'],
+            ['Operational stage', '1', '0', '0', '0.550', '0.550', '0.550', '0.550'],
+            ['Logout', '1', '0', '0', '0.300', '0.300', '0.300', '0.300'],
+        ],
+        'Logins by initiator -> target': [
+            [PAIR1, '1', '0', '0', '0.900', '0.900', '0.900', '0.900'],
+        ],
+        'Logins by status': [
+            ['0x0000 Success', '1', '0', '0', '0.900', '0.900', '0.900', '0.900'],
+        ],
+        'Sessions': [
+            ['1', INIT1, DISK1, '400001370000', '0x001a', 'Normal', 'Success', '0.900', '1', 'None', 'None', '262144', '65536', '262144', '-', '0', '0'],
         ],
     },
     'crafted/two-pdus-one-segment.pcap': {
@@ -308,7 +329,8 @@ def discovery(init, isid, kinds, targets, mrdsl_i="262144"):
         KINDS: {k: (1, 0, 0) for k in kinds},
         PAIRS: {f"{init} -> (discovery)": (1, 0, 0)},
         STATUS: {SUCCESS: (1, 0, 0)},
-        SESSIONS: [ok_session(1, init, "-", isid, ["None", "None", mrdsl_i, "8192", "262144", "-", "0"],
+        # MaxBurstLength and FirstBurstLength are irrelevant in Discovery: "-"
+        SESSIONS: [ok_session(1, init, "-", isid, ["None", "None", mrdsl_i, "8192", "-", "-", "0"],
                               stype="Discovery", targets=targets)],
     }
 

@@ -143,7 +143,11 @@ def render(checks, proto, fields):
            "Protocol `%s`: %s (a post-dissector; filter `%s`)." % (proto[2], proto[1], proto[2]), "",
            "## Fields", "",
            "%d fields, in registration order.  `iscsi_login.param.*` are the negotiated parameters "
-           "(one per key of `plugin/core/keys.c`)." % len(plain), "",
+           "(one per key of `plugin/core/keys.c`), the RFC default when a key was not settled.  A key "
+           "that does not apply -- answered `Irrelevant`, \"Irrelevant when: SessionType=Discovery\" "
+           "in a Discovery session, or FirstBurstLength with InitialR2T=Yes and ImmediateData=No -- "
+           "has no value and no default: its field is absent and `iscsi_login.param.irrelevant` "
+           "names it." % len(plain), "",
            "| field | type | name | description |", "|---|---|---|---|"]
     for f in plain:
         out.append("| `%s` | %s | %s | %s |" % (f[2], f[3], cell(f[1]), cell(f[7])))

@@ -50,7 +50,14 @@ static const isl_key_def key_table[] = {
     { "KRB_AP_REP", "krb_ap_rep", ISL_KIND_AUTH, ISL_VT_BINARY, ISL_BY_T, ISL_USE_IO, ISL_STG_SEC,
       0, 0, NULL, NULL, 65536, ISL_KF_KRB, "Kerberos AP-REP" },
 
-    /* Operational and declarative keys (§13, RFC 7144) */
+    /* Operational and declarative keys (§13, RFC 7144).
+     * ISL_KF_IRR_DISCOVERY follows each key's "Irrelevant when:
+     * SessionType=Discovery" line in RFC 7143 §13: MaxConnections,
+     * InitialR2T, ImmediateData, MaxBurstLength, FirstBurstLength,
+     * MaxOutstandingR2T, DataPDUInOrder, DataSequenceInOrder (the same lines
+     * as RFC 3720 §12), TaskReporting and iSCSIProtocolLevel.  The digests,
+     * MaxRecvDataSegmentLength, DefaultTime2Wait/Retain and
+     * ErrorRecoveryLevel (which must be 0 there) have no such line. */
     { "HeaderDigest", "header_digest", ISL_KIND_LIST, ISL_VT_LIST, ISL_BY_IT, ISL_USE_IO, ISL_STG_OP,
       0, 0, "None", digest_values, 255, ISL_KF_PARAM, "header digest (CRC32C or None)" },
     { "DataDigest", "data_digest", ISL_KIND_LIST, ISL_VT_LIST, ISL_BY_IT, ISL_USE_IO, ISL_STG_OP,
@@ -72,16 +79,17 @@ static const isl_key_def key_table[] = {
     { "TargetPortalGroupTag", "target_portal_group_tag", ISL_KIND_DECL, ISL_VT_NUMBER, ISL_BY_T, ISL_USE_IO, ISL_STG_LOGIN,
       0, 65535, NULL, NULL, 255, SW, "target portal group tag" },
     { "InitialR2T", "initial_r2t", ISL_KIND_BOOL_OR, ISL_VT_BOOL, ISL_BY_IT, ISL_USE_LO, ISL_STG_OP,
-      0, 0, "Yes", NULL, 255, SW | ISL_KF_PARAM, "unsolicited data needs an R2T first" },
+      0, 0, "Yes", NULL, 255, SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY, "unsolicited data needs an R2T first" },
     { "ImmediateData", "immediate_data", ISL_KIND_BOOL_AND, ISL_VT_BOOL, ISL_BY_IT, ISL_USE_LO, ISL_STG_OP,
-      0, 0, "Yes", NULL, 255, SW | ISL_KF_PARAM, "data may ride with the command" },
+      0, 0, "Yes", NULL, 255, SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY, "data may ride with the command" },
     { "MaxRecvDataSegmentLength", "max_recv_data_segment_length", ISL_KIND_DECL, ISL_VT_NUMBER, ISL_BY_IT, ISL_USE_ALL,
       ISL_STG_OP | ISL_STG_FFP, 512, MAXU24, "8192", NULL, 255, ISL_KF_DIRECTIONAL | ISL_KF_PARAM,
       "largest data segment the declaring side receives" },
     { "MaxBurstLength", "max_burst_length", ISL_KIND_NUM_MIN, ISL_VT_NUMBER, ISL_BY_IT, ISL_USE_LO, ISL_STG_OP,
-      512, MAXU24, "262144", NULL, 255, SW | ISL_KF_PARAM, "largest solicited data sequence" },
+      512, MAXU24, "262144", NULL, 255, SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY, "largest solicited data sequence" },
     { "FirstBurstLength", "first_burst_length", ISL_KIND_NUM_MIN, ISL_VT_NUMBER, ISL_BY_IT, ISL_USE_LO, ISL_STG_OP,
-      512, MAXU24, "65536", NULL, 255, SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY, "largest unsolicited data" },
+      512, MAXU24, "65536", NULL, 255, SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY | ISL_KF_IRR_NO_UNSOLICITED,
+      "largest unsolicited data" },
     { "DefaultTime2Wait", "default_time2wait", ISL_KIND_NUM_MAX, ISL_VT_NUMBER, ISL_BY_IT, ISL_USE_LO, ISL_STG_OP,
       0, 3600, "2", NULL, 255, SW | ISL_KF_PARAM, "seconds to wait before reconnecting" },
     { "DefaultTime2Retain", "default_time2retain", ISL_KIND_NUM_MIN, ISL_VT_NUMBER, ISL_BY_IT, ISL_USE_LO, ISL_STG_OP,

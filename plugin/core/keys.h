@@ -50,7 +50,7 @@ typedef enum { ISL_USE_LO, ISL_USE_IO, ISL_USE_ALL, ISL_USE_FFPO } isl_use;
 #define ISL_KF_SESSION_WIDE     0x0001  /* scope SW (else CO) */
 #define ISL_KF_OBSOLETE         0x0002  /* removed by RFC 7143 (markers) */
 #define ISL_KF_MAY_REPEAT       0x0004  /* may appear several times (TargetAddress) */
-#define ISL_KF_IRR_DISCOVERY    0x0008  /* Irrelevant in a Discovery session */
+#define ISL_KF_IRR_DISCOVERY    0x0008  /* RFC 7143 §13 "Irrelevant when: SessionType=Discovery" */
 #define ISL_KF_DIRECTIONAL      0x0010  /* each side declares its own value (MRDSL) */
 #define ISL_KF_RFC7144          0x0020
 #define ISL_KF_PARAM            0x0040  /* shown as a negotiated parameter field */
@@ -58,6 +58,9 @@ typedef enum { ISL_USE_LO, ISL_USE_IO, ISL_USE_ALL, ISL_USE_FFPO } isl_use;
 #define ISL_KF_CHAP             0x0100
 #define ISL_KF_SRP              0x0200
 #define ISL_KF_KRB              0x0400
+/* RFC 7143 §13.14 "Irrelevant when: ( InitialR2T=Yes and ImmediateData=No )":
+ * no unsolicited data at all, so no first burst (FirstBurstLength). */
+#define ISL_KF_IRR_NO_UNSOLICITED 0x0800
 
 typedef struct {
     const char *name;          /* as spelled in RFC 7143 */

@@ -330,12 +330,17 @@ static void settle(isl_nego *n, isl_kst *k, isl_side ans, uint32_t frame, isl_fi
                        isl_side_name(ans), k->name, a);
         if (strcmp(a, "Irrelevant"))
             k->result = a;
+        else
+            k->irrelevant = true;
         return;
     }
     if (!strcmp(a, "Irrelevant")) {
         bool expected = d && n->type == ISL_ST_DISCOVERY && (d->flags & ISL_KF_IRR_DISCOVERY);
-        if (d && !strcmp(d->name, "FirstBurstLength"))
-            expected = true;  /* Irrelevant when InitialR2T=Yes and ImmediateData=No; decided later */
+        /* The acceptor has no value: never show the default in its place,
+         * whether or not the answer was right. */
+        k->irrelevant = true;
+        if (d && (d->flags & ISL_KF_IRR_NO_UNSOLICITED))
+            expected = true;  /* InitialR2T and ImmediateData may be settled later in the stage */
         if (!expected && d)
             isl_report(out, ISL_CHK_NEG_IRRELEVANT_UNEXPECTED, "%s answered %s=Irrelevant where it is relevant%s",
                        isl_side_name(ans), k->name, n->type == ISL_ST_NORMAL ? " (Normal session)" : "");
@@ -756,20 +761,55 @@ void isl_nego_stage_end(isl_nego *n, isl_stage stage, uint32_t frame, isl_findin
     }
 }
 
-const char *isl_nego_value(const isl_nego *n, const isl_key_def *def, bool *is_default)
+const char *isl_val_state_reason(isl_val_state s)
+{
+    switch (s) {
+    case ISL_VAL_IRR_ANSWERED: return "Irrelevant";   /* the wire constant; the exchange says who */
+    case ISL_VAL_IRR_DISCOVERY: return "irrelevant in a Discovery session";
+    case ISL_VAL_IRR_NO_UNSOLICITED: return "irrelevant with InitialR2T=Yes and ImmediateData=No";
+    default: return NULL;
+    }
+}
+
+/* What was settled for the key, relevant or not: the result, else a declaration. */
+static const char *settled_value(const isl_kst *k, const isl_key_def *def)
+{
+    if (!k)
+        return NULL;
+    if (k->result)
+        return k->result;
+    if (def->kind == ISL_KIND_DECL)
+        return k->value[ISL_SIDE_I] ? k->value[ISL_SIDE_I] : k->value[ISL_SIDE_T];
+    return NULL;
+}
+
+static bool value_yes(const isl_nego *n, const char *name);
+static bool value_no(const isl_nego *n, const char *name);
+
+const char *isl_nego_value(const isl_nego *n, const isl_key_def *def, isl_val_state *state)
 {
     const isl_kst *k = isl_nego_find(n, def->name);
-    if (is_default)
-        *is_default = false;
-    if (k && k->result)
-        return k->result;
-    if (k && def->kind == ISL_KIND_DECL) {
-        if (k->value[ISL_SIDE_I]) return k->value[ISL_SIDE_I];
-        if (k->value[ISL_SIDE_T]) return k->value[ISL_SIDE_T];
-    }
-    if (is_default)
-        *is_default = true;
-    return def->def;
+    const char *v = NULL;
+    isl_val_state st;
+
+    /* Irrelevance first: an irrelevant key has no value (RFC 7143 §6.2
+     * "key unchanged" is about the negotiation, not a value to use), even
+     * when the two sides exchanged numbers for it. */
+    if (k && k->irrelevant)
+        st = ISL_VAL_IRR_ANSWERED;
+    else if (n->type == ISL_ST_DISCOVERY && (def->flags & ISL_KF_IRR_DISCOVERY))
+        st = ISL_VAL_IRR_DISCOVERY;
+    else if ((def->flags & ISL_KF_IRR_NO_UNSOLICITED) && value_yes(n, "InitialR2T") && value_no(n, "ImmediateData"))
+        st = ISL_VAL_IRR_NO_UNSOLICITED;
+    else if ((v = settled_value(k, def)) != NULL)
+        st = ISL_VAL_NEGOTIATED;
+    else if ((v = def->def) != NULL)
+        st = ISL_VAL_DEFAULT;
+    else
+        st = ISL_VAL_NONE;
+    if (state)
+        *state = st;
+    return v;
 }
 
 uint32_t isl_nego_mrdsl(const isl_nego *n, isl_side side, bool *is_default)
@@ -796,22 +836,33 @@ static bool value_yes(const isl_nego *n, const char *name)
     return v && !strcmp(v, "Yes");
 }
 
+static bool value_no(const isl_nego *n, const char *name)
+{
+    const char *v = isl_nego_value(n, isl_key_lookup(name), NULL);
+    return v && !strcmp(v, "No");
+}
+
 void isl_nego_finish(isl_nego *n, uint32_t frame, isl_findings *out)
 {
     uint64_t fbl, mbl, erl, r2t, mc;
     (void)frame;
 
     if (n->type == ISL_ST_DISCOVERY) {
+        const isl_key_def *mcd = isl_key_lookup("MaxConnections");
         if (value_num(n, "ErrorRecoveryLevel", &erl) && erl != 0)
             isl_report(out, ISL_CHK_NEG_DISCOVERY_ERL, "Discovery session negotiated ErrorRecoveryLevel %" G_GUINT64_FORMAT " (must be 0)", erl);
-        if (value_num(n, "MaxConnections", &mc) && mc > 1)
+        /* MaxConnections is irrelevant here (no value): the note is about
+         * what the two sides settled all the same. */
+        if (num_of(settled_value(isl_nego_find(n, mcd->name), mcd), &mc) && mc > 1)
             isl_report(out, ISL_CHK_NEG_DISCOVERY_MAXCONN, "Discovery session negotiated MaxConnections %" G_GUINT64_FORMAT " (Discovery implies 1)", mc);
         return;
     }
     if (!n->leading)
         return;
-    if (value_num(n, "FirstBurstLength", &fbl) && value_num(n, "MaxBurstLength", &mbl) && fbl > mbl
-        && !(value_yes(n, "InitialR2T") && !value_yes(n, "ImmediateData")))
+    /* An irrelevant key has no value (answered Irrelevant, or FirstBurstLength
+     * with InitialR2T=Yes and ImmediateData=No): nothing to compare, and never
+     * its default in its place. */
+    if (value_num(n, "FirstBurstLength", &fbl) && value_num(n, "MaxBurstLength", &mbl) && fbl > mbl)
         isl_report(out, ISL_CHK_NEG_FBL_GT_MBL, "FirstBurstLength %" G_GUINT64_FORMAT " exceeds MaxBurstLength %" G_GUINT64_FORMAT,
                    fbl, mbl);
     if (value_num(n, "ErrorRecoveryLevel", &erl) && erl > 0 && value_yes(n, "DataSequenceInOrder")

@@ -29,6 +29,7 @@ typedef struct {
     bool answered;
     bool by_default;             /* result is the key's default (never settled) */
     bool wrong_stage;            /* neg.wrong_stage reported: no neg.missing_answer too */
+    bool irrelevant;             /* answered Irrelevant: the key has no value (§6.2) */
     const char *result;          /* negotiated value (into a text or a literal), NULL if none/default */
     char *owned;                 /* result when it had to be respelled (hex to decimal) */
     uint32_t result_frame;
@@ -63,9 +64,25 @@ void isl_nego_auth_end(isl_nego *n, uint32_t frame, bool login_failed, isl_findi
 unsigned isl_nego_count(const isl_nego *n);
 const isl_kst *isl_nego_at(const isl_nego *n, unsigned i);
 const isl_kst *isl_nego_find(const isl_nego *n, const char *name);
-/* Effective value of a key: result, else the value one side declared, else default.
- * *is_default tells when it is the RFC default. */
-const char *isl_nego_value(const isl_nego *n, const isl_key_def *def, bool *is_default);
+/* Where a key's value comes from, or why it has none.  The irrelevant states
+ * are RFC 7143's "the key does not apply here": no value, not the default. */
+typedef enum {
+    ISL_VAL_NONE,               /* no value and no default (an alias never declared) */
+    ISL_VAL_NEGOTIATED,         /* the result of an exchange, or a declaration */
+    ISL_VAL_DEFAULT,            /* never settled (not sent, rejected, unanswered): the RFC default */
+    ISL_VAL_IRR_ANSWERED,       /* answered Irrelevant (§6.2): "key unchanged", no value */
+    ISL_VAL_IRR_DISCOVERY,      /* the key's "Irrelevant when: SessionType=Discovery" holds */
+    ISL_VAL_IRR_NO_UNSOLICITED  /* FirstBurstLength with InitialR2T=Yes and ImmediateData=No */
+} isl_val_state;
+#define ISL_VAL_IRRELEVANT(s) ((s) >= ISL_VAL_IRR_ANSWERED)
+/* What an irrelevant key shows in place of a value ("Irrelevant", "irrelevant
+ * in a Discovery session"); NULL for the other states. */
+const char *isl_val_state_reason(isl_val_state s);
+
+/* Value of a key as it applies to this negotiation: the result, else the value
+ * one side declared, else the default; NULL when the key is irrelevant here
+ * (or has neither value nor default).  *state (may be NULL) says which. */
+const char *isl_nego_value(const isl_nego *n, const isl_key_def *def, isl_val_state *state);
 /* MaxRecvDataSegmentLength declared by side (default 8192). */
 uint32_t isl_nego_mrdsl(const isl_nego *n, isl_side side, bool *is_default);
 /* One-line summary of authentication ("CHAP (MD5), one-way"), NULL if none. */

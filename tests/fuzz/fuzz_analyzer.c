@@ -43,8 +43,9 @@ static void render_nego(const isl_nego *n)
         sink(k->result);
     }
     for (unsigned i = 0; i < isl_key_count(); i++) {
-        bool d;
-        sink(isl_nego_value(n, isl_key_at(i), &d));
+        isl_val_state st;
+        sink(isl_nego_value(n, isl_key_at(i), &st));
+        sink(isl_val_state_reason(st));
     }
     (void)isl_nego_mrdsl(n, ISL_SIDE_I, NULL);
     (void)isl_nego_mrdsl(n, ISL_SIDE_T, NULL);

@@ -128,8 +128,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             __builtin_trap();
     }
     for (unsigned i = 0; i < isl_key_count(); i++) {
-        bool dflt;
-        sink(isl_nego_value(n, isl_key_at(i), &dflt));
+        isl_val_state st;
+        sink(isl_nego_value(n, isl_key_at(i), &st));
+        sink(isl_val_state_reason(st));
     }
     (void)isl_nego_mrdsl(n, ISL_SIDE_I, NULL);
     (void)isl_nego_mrdsl(n, ISL_SIDE_T, NULL);

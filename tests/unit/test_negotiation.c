@@ -183,7 +183,7 @@ static void test_bool_value(void)
 static void test_reject_admissible(void)
 {
     nfx x;
-    bool def = false;
+    isl_val_state st;
     login_nfx(&x);
     g_assert_cmpuint(FI(&x, OP, "MaxBurstLength=262144\0InitialR2T=No\0MaxConnections=0\0HeaderDigest=CRC32C\0"), ==, 4);
     expect(&x.f, ISL_CHK_NEG_OUT_OF_RANGE, 1);
@@ -191,8 +191,8 @@ static void test_reject_admissible(void)
     /* MaxConnections=0 was inadmissible: Reject is right there */
     expect(&x.f, ISL_CHK_NEG_REJECT_ADMISSIBLE, 2, ISL_CHK_NEG_REJECT_SEEN, 4);
     g_assert_null(nfx_result(&x, "MaxBurstLength"));
-    g_assert_cmpstr(isl_nego_value(x.n, isl_key_lookup("MaxBurstLength"), &def), ==, "262144");
-    g_assert_true(def);
+    g_assert_cmpstr(isl_nego_value(x.n, isl_key_lookup("MaxBurstLength"), &st), ==, "262144");
+    g_assert_cmpint(st, ==, ISL_VAL_DEFAULT);
     nfx_stage_end(&x, OP);
     expect_none(&x.f);
     nfx_clear(&x);
@@ -201,13 +201,13 @@ static void test_reject_admissible(void)
 static void test_reject_seen(void)
 {
     nfx x;
-    bool def = false;
+    isl_val_state st;
     login_nfx(&x);
     FI(&x, OP, "HeaderDigest=CRC32C\0");
     FT(&x, OP, "HeaderDigest=Reject\0");
     expect(&x.f, ISL_CHK_NEG_REJECT_SEEN, 1);
-    g_assert_cmpstr(isl_nego_value(x.n, isl_key_lookup("HeaderDigest"), &def), ==, "None");
-    g_assert_true(def);
+    g_assert_cmpstr(isl_nego_value(x.n, isl_key_lookup("HeaderDigest"), &st), ==, "None");
+    g_assert_cmpint(st, ==, ISL_VAL_DEFAULT);
     nfx_stage_end(&x, OP);
     expect_none(&x.f);
     nfx_clear(&x);
@@ -261,11 +261,13 @@ static void test_irrelevant_unexpected(void)
     expect(&x.f, ISL_CHK_NEG_IRRELEVANT_UNEXPECTED, 1);
     nfx_clear(&x);
 
-    /* Discovery: the keys marked "Irrelevant when SessionType=Discovery" */
+    /* Discovery: the keys marked "Irrelevant when SessionType=Discovery"
+     * (MaxBurstLength is one, RFC 7143 §13.13); DefaultTime2Wait is not */
     nfx_init(&x, true, true, ISL_ST_DISCOVERY);
-    FI(&x, OP, "MaxOutstandingR2T=1\0DataPDUInOrder=No\0MaxBurstLength=262144\0");
-    FT(&x, OP, "MaxOutstandingR2T=Irrelevant\0DataPDUInOrder=Irrelevant\0MaxBurstLength=Irrelevant\0");
+    FI(&x, OP, "MaxOutstandingR2T=1\0DataPDUInOrder=No\0MaxBurstLength=262144\0DefaultTime2Wait=2\0");
+    FT(&x, OP, "MaxOutstandingR2T=Irrelevant\0DataPDUInOrder=Irrelevant\0MaxBurstLength=Irrelevant\0DefaultTime2Wait=Irrelevant\0");
     expect(&x.f, ISL_CHK_NEG_IRRELEVANT_UNEXPECTED, 1);
+    g_assert_nonnull(strstr(x.f.head->msg, "DefaultTime2Wait"));
     nfx_clear(&x);
 }
 
@@ -297,7 +299,7 @@ static void test_missing_answer(void)
 static void test_missing_answer_and_or_exempt(void)
 {
     nfx x;
-    bool def = true;
+    isl_val_state st;
     login_nfx(&x);
     g_assert_cmpuint(FI(&x, OP, "ImmediateData=No\0InitialR2T=Yes\0DataPDUInOrder=No\0"), ==, 1);
     expect_none(&x.f);
@@ -306,8 +308,8 @@ static void test_missing_answer_and_or_exempt(void)
     g_assert_nonnull(strstr(x.f.head->msg, "DataPDUInOrder"));
     g_assert_cmpstr(nfx_result(&x, "ImmediateData"), ==, "No");
     g_assert_cmpstr(nfx_result(&x, "InitialR2T"), ==, "Yes");
-    g_assert_cmpstr(isl_nego_value(x.n, isl_key_lookup("ImmediateData"), &def), ==, "No");
-    g_assert_false(def);
+    g_assert_cmpstr(isl_nego_value(x.n, isl_key_lookup("ImmediateData"), &st), ==, "No");
+    g_assert_cmpint(st, ==, ISL_VAL_NEGOTIATED);
     nfx_clear(&x);
 }
 
@@ -606,6 +608,136 @@ static void test_discovery_maxconn(void)
     nfx_clear(&x);
 }
 
+/* ---- value state: what applies (RFC 7143 §6.2 Irrelevant, §13) --------------- */
+
+static void assert_value(const isl_nego *n, const char *key, const char *want, isl_val_state want_state)
+{
+    isl_val_state st = ISL_VAL_NONE;
+    const char *v = isl_nego_value(n, isl_key_lookup(key), &st);
+    if (g_strcmp0(v, want) || st != want_state)
+        g_error("%s: got %s (state %d), want %s (state %d)", key, v ? v : "NULL", st, want ? want : "NULL", want_state);
+}
+
+/* Discovery: every key with "Irrelevant when: SessionType=Discovery" has no
+ * value, even when both sides exchanged numbers for it (libiscsi and tgt do);
+ * the keys without that line keep theirs. */
+static void test_value_irrelevant_discovery(void)
+{
+    nfx x;
+    nfx_init(&x, true, true, ISL_ST_DISCOVERY);
+    FI(&x, OP, "HeaderDigest=None\0MaxConnections=1\0InitialR2T=No\0ImmediateData=Yes\0MaxBurstLength=262144\0"
+               "FirstBurstLength=262144\0DefaultTime2Retain=0\0MaxOutstandingR2T=1\0DataPDUInOrder=Yes\0"
+               "DataSequenceInOrder=Yes\0ErrorRecoveryLevel=0\0");
+    FT(&x, OP, "HeaderDigest=None\0MaxConnections=1\0InitialR2T=Yes\0ImmediateData=Yes\0MaxBurstLength=262144\0"
+               "FirstBurstLength=65536\0DefaultTime2Retain=0\0MaxOutstandingR2T=1\0DataPDUInOrder=Yes\0"
+               "DataSequenceInOrder=Yes\0ErrorRecoveryLevel=0\0");
+    nfx_stage_end(&x, OP);
+    nfx_finish(&x);
+    expect_none(&x.f);
+    for (unsigned i = 0; i < isl_key_count(); i++) {
+        const isl_key_def *d = isl_key_at(i);
+        if (d->flags & ISL_KF_IRR_DISCOVERY)
+            assert_value(x.n, d->name, NULL, ISL_VAL_IRR_DISCOVERY);
+    }
+    g_assert_cmpstr(isl_val_state_reason(ISL_VAL_IRR_DISCOVERY), ==, "irrelevant in a Discovery session");
+    assert_value(x.n, "HeaderDigest", "None", ISL_VAL_NEGOTIATED);
+    assert_value(x.n, "DefaultTime2Retain", "0", ISL_VAL_NEGOTIATED);
+    assert_value(x.n, "ErrorRecoveryLevel", "0", ISL_VAL_NEGOTIATED);
+    assert_value(x.n, "DefaultTime2Wait", "2", ISL_VAL_DEFAULT);
+    assert_value(x.n, "DataDigest", "None", ISL_VAL_DEFAULT);
+    nfx_clear(&x);
+
+    /* the same exchange in a Normal session gives values */
+    login_nfx(&x);
+    FI(&x, OP, "MaxBurstLength=262144\0FirstBurstLength=262144\0");
+    FT(&x, OP, "MaxBurstLength=262144\0FirstBurstLength=65536\0");
+    assert_value(x.n, "MaxBurstLength", "262144", ISL_VAL_NEGOTIATED);
+    assert_value(x.n, "FirstBurstLength", "65536", ISL_VAL_NEGOTIATED);
+    assert_value(x.n, "MaxOutstandingR2T", "1", ISL_VAL_DEFAULT);
+    nfx_clear(&x);
+}
+
+/* A key answered Irrelevant has no value, never its default (65536). */
+static void test_value_answered_irrelevant(void)
+{
+    nfx x;
+    login_nfx(&x);
+    FI(&x, OP, "InitialR2T=Yes\0ImmediateData=No\0MaxBurstLength=262144\0FirstBurstLength=65536\0");
+    FT(&x, OP, "MaxBurstLength=262144\0FirstBurstLength=Irrelevant\0");
+    nfx_stage_end(&x, OP);
+    nfx_finish(&x);
+    expect_none(&x.f);
+    assert_value(x.n, "FirstBurstLength", NULL, ISL_VAL_IRR_ANSWERED);
+    g_assert_cmpstr(isl_val_state_reason(ISL_VAL_IRR_ANSWERED), ==, "Irrelevant");
+    assert_value(x.n, "MaxBurstLength", "262144", ISL_VAL_NEGOTIATED);
+    assert_value(x.n, "InitialR2T", "Yes", ISL_VAL_NEGOTIATED);
+    assert_value(x.n, "ImmediateData", "No", ISL_VAL_NEGOTIATED);
+    nfx_clear(&x);
+
+    /* where it is relevant: reported, and still no value in its place */
+    login_nfx(&x);
+    FI(&x, OP, "MaxBurstLength=65536\0");
+    FT(&x, OP, "MaxBurstLength=Irrelevant\0");
+    expect(&x.f, ISL_CHK_NEG_IRRELEVANT_UNEXPECTED, 1);
+    assert_value(x.n, "MaxBurstLength", NULL, ISL_VAL_IRR_ANSWERED);
+    nfx_clear(&x);
+}
+
+/* §13.14: FirstBurstLength is irrelevant when InitialR2T=Yes and
+ * ImmediateData=No, whatever number was settled for it. */
+static void test_value_irrelevant_no_unsolicited(void)
+{
+    nfx x;
+    login_nfx(&x);
+    FI(&x, OP, "InitialR2T=Yes\0ImmediateData=No\0FirstBurstLength=65536\0");
+    FT(&x, OP, "FirstBurstLength=65536\0");
+    nfx_stage_end(&x, OP);   /* settles the unanswered OR-Yes and AND-No offers */
+    expect_none(&x.f);
+    assert_value(x.n, "FirstBurstLength", NULL, ISL_VAL_IRR_NO_UNSOLICITED);
+    g_assert_cmpstr(isl_val_state_reason(ISL_VAL_IRR_NO_UNSOLICITED), ==,
+                    "irrelevant with InitialR2T=Yes and ImmediateData=No");
+    nfx_clear(&x);
+
+    /* InitialR2T=Yes by default, ImmediateData=Yes by default: relevant */
+    login_nfx(&x);
+    assert_value(x.n, "FirstBurstLength", "65536", ISL_VAL_DEFAULT);
+    FI(&x, OP, "ImmediateData=Yes\0");
+    FT(&x, OP, "ImmediateData=No\0");
+    /* InitialR2T still at its default Yes: unsolicited data is off */
+    assert_value(x.n, "FirstBurstLength", NULL, ISL_VAL_IRR_NO_UNSOLICITED);
+    nfx_clear(&x);
+
+    login_nfx(&x);
+    FI(&x, OP, "InitialR2T=No\0ImmediateData=No\0FirstBurstLength=65536\0");
+    FT(&x, OP, "InitialR2T=No\0FirstBurstLength=16384\0");
+    assert_value(x.n, "FirstBurstLength", "16384", ISL_VAL_NEGOTIATED);
+    nfx_clear(&x);
+}
+
+/* The coupling FirstBurstLength <= MaxBurstLength compares values only: an
+ * irrelevant FirstBurstLength is not its default 65536. */
+static void test_fbl_gt_mbl_irrelevant(void)
+{
+    nfx x;
+    login_nfx(&x);
+    FI(&x, OP, "MaxBurstLength=512\0FirstBurstLength=65536\0");
+    FT(&x, OP, "MaxBurstLength=512\0FirstBurstLength=Irrelevant\0");
+    nfx_stage_end(&x, OP);
+    nfx_finish(&x);
+    expect_none(&x.f);
+    nfx_clear(&x);
+
+    /* nor an irrelevant MaxBurstLength its default 262144 */
+    login_nfx(&x);
+    FI(&x, OP, "MaxBurstLength=512\0FirstBurstLength=1024\0");
+    FT(&x, OP, "MaxBurstLength=Irrelevant\0FirstBurstLength=1024\0");
+    expect(&x.f, ISL_CHK_NEG_IRRELEVANT_UNEXPECTED, 1);
+    nfx_stage_end(&x, OP);
+    nfx_finish(&x);
+    expect_none(&x.f);
+    nfx_clear(&x);
+}
+
 static void test_vendor_key_discovery(void)
 {
     nfx x;
@@ -827,10 +959,13 @@ static void test_declarative_values(void)
     g_assert_false(def);
     g_assert_cmpuint(isl_nego_mrdsl(x.n, ISL_SIDE_T, &def), ==, 262144);
     g_assert_false(def);
-    g_assert_cmpstr(isl_nego_value(x.n, isl_key_lookup("InitiatorAlias"), &def), ==, "host1");
-    g_assert_false(def);
-    g_assert_null(isl_nego_value(x.n, isl_key_lookup("TargetAlias"), &def));
-    g_assert_true(def);
+    {
+        isl_val_state st;
+        g_assert_cmpstr(isl_nego_value(x.n, isl_key_lookup("InitiatorAlias"), &st), ==, "host1");
+        g_assert_cmpint(st, ==, ISL_VAL_NEGOTIATED);
+        g_assert_null(isl_nego_value(x.n, isl_key_lookup("TargetAlias"), &st));
+        g_assert_cmpint(st, ==, ISL_VAL_NONE);
+    }
     nfx_clear(&x);
 }
 
@@ -1341,6 +1476,10 @@ int main(int argc, char **argv)
     g_test_add_func("/negotiation/discovery_erl", test_discovery_erl);
     g_test_add_func("/negotiation/discovery_maxconn", test_discovery_maxconn);
     g_test_add_func("/negotiation/vendor_key_discovery", test_vendor_key_discovery);
+    g_test_add_func("/negotiation/value/irrelevant_discovery", test_value_irrelevant_discovery);
+    g_test_add_func("/negotiation/value/answered_irrelevant", test_value_answered_irrelevant);
+    g_test_add_func("/negotiation/value/irrelevant_no_unsolicited", test_value_irrelevant_no_unsolicited);
+    g_test_add_func("/negotiation/fbl_gt_mbl_irrelevant", test_fbl_gt_mbl_irrelevant);
     g_test_add_func("/negotiation/taskreporting_offer", test_taskreporting_offer);
     g_test_add_func("/negotiation/marker_offered", test_marker_offered);
     g_test_add_func("/negotiation/marker_answer", test_marker_answer);

@@ -492,6 +492,28 @@ static void test_keys_rfc_facts(void)
     g_assert_cmpuint(isl_key_lookup("MaxBurstLength")->stages, ==, ISL_STG_OP);
 }
 
+/* RFC 7143 §13: the keys whose section says "Irrelevant when:
+ * SessionType=Discovery", and the one irrelevant without unsolicited data
+ * (§13.14 FirstBurstLength: "InitialR2T=Yes and ImmediateData=No"). */
+static void test_keys_irrelevant(void)
+{
+    static const char *const discovery[] = { "MaxConnections", "InitialR2T", "ImmediateData", "MaxBurstLength",
+        "FirstBurstLength", "MaxOutstandingR2T", "DataPDUInOrder", "DataSequenceInOrder", "TaskReporting",
+        "iSCSIProtocolLevel" };
+    unsigned n_disc = 0;
+
+    for (unsigned i = 0; i < G_N_ELEMENTS(discovery); i++)
+        g_assert_true(isl_key_lookup(discovery[i])->flags & ISL_KF_IRR_DISCOVERY);
+    for (unsigned i = 0; i < isl_key_count(); i++) {
+        const isl_key_def *d = isl_key_at(i);
+        n_disc += (d->flags & ISL_KF_IRR_DISCOVERY) != 0;
+        g_assert_cmpint((d->flags & ISL_KF_IRR_NO_UNSOLICITED) != 0, ==, !strcmp(d->name, "FirstBurstLength"));
+    }
+    /* and no other: the digests, MaxRecvDataSegmentLength, DefaultTime2Wait,
+     * DefaultTime2Retain and ErrorRecoveryLevel apply in Discovery sessions */
+    g_assert_cmpuint(n_disc, ==, G_N_ELEMENTS(discovery));
+}
+
 static void test_keys_extension(void)
 {
     g_assert_true(isl_key_is_extension("X-com.example.Foo"));
@@ -573,6 +595,7 @@ int main(int argc, char **argv)
     g_test_add_func("/keys/lookup/case_sensitive", test_keys_lookup_case);
     g_test_add_func("/keys/table/consistent", test_keys_table);
     g_test_add_func("/keys/table/rfc_facts", test_keys_rfc_facts);
+    g_test_add_func("/keys/table/irrelevant", test_keys_irrelevant);
     g_test_add_func("/keys/extension", test_keys_extension);
     g_test_add_func("/checks/catalogue", test_checks_catalogue);
     g_test_add_func("/checks/findings", test_checks_findings);
