@@ -604,8 +604,18 @@ static void render_text(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const 
             for (unsigned i = 0; i < isl_nego_count(x->nego); i++) {
                 const isl_kst *k = isl_nego_at(x->nego, i);
                 wmem_strbuf_t *b = wmem_strbuf_new(pinfo->pool, "");
-                wmem_strbuf_append_printf(b, "%s=%s", k->name, k->result ? k->result :
-                                          k->value[ISL_SIDE_I] ? k->value[ISL_SIDE_I] : k->value[ISL_SIDE_T]);
+                const isl_key_def *d = isl_key_lookup(k->name);
+                const char *one = k->value[ISL_SIDE_I] ? k->value[ISL_SIDE_I] : k->value[ISL_SIDE_T];
+                /* An offer answered Reject, Irrelevant or NotUnderstood (or not
+                 * at all) settles nothing: never show the offer as the result. */
+                if (k->result)
+                    wmem_strbuf_append_printf(b, "%s=%s", k->name, k->result);
+                else if (d && d->kind == ISL_KIND_DECL && one)
+                    wmem_strbuf_append_printf(b, "%s=%s", k->name, one);
+                else if (!d)
+                    wmem_strbuf_append_printf(b, "%s: a key the analysis does not know, not judged", k->name);
+                else
+                    wmem_strbuf_append_printf(b, "%s not settled", k->name);
                 for (int sd = 0; sd < 2; sd++)
                     if (k->value[sd])
                         wmem_strbuf_append_printf(b, "%s%s sent %s in frame %u", sd == 0 || !k->value[0] ? " (" : "; ",

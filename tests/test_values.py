@@ -145,3 +145,18 @@ def test_normal_session_keeps_values_and_defaults(tshark):
     p = params(tshark, "crafted/login-basic.pcap")
     assert (p["max_burst_length"], p["first_burst_length"], p["task_reporting"], p["irrelevant"]) == \
         ("262144", "65536", "RFC3720", "")
+
+
+@pytest.mark.parametrize("capture, frame, text", [
+    # Answered: the result.
+    ("crafted/check-neg-renegotiated-text.pcap", "11",
+     "MaxRecvDataSegmentLength=65536 (Initiator sent 65536 in frame 8; Target sent 65536 in frame 9)"),
+    # A key of RFC 7143 offered in a Text sequence and answered Reject, Irrelevant
+    # or NotUnderstood settles nothing; a key the analysis does not know is not judged.
+    ("crafted/check-text-f-ttt.pcap", "9",
+     "X-com.example.crafted.Ping: a key the analysis does not know, not judged "
+     "(Initiator sent 1 in frame 8; Target sent NotUnderstood in frame 9)"),
+])
+def test_text_sequence_never_shows_an_offer_as_result(tshark, capture, frame, text):
+    rows = tshark.fields(capture, ["frame.number", "iscsi_login.text.param"], "iscsi_login.text.param")
+    assert [(r["frame.number"], r["iscsi_login.text.param"]) for r in rows] == [(frame, text)]
