@@ -282,6 +282,19 @@ def login_request_frames(tshark, name):
     return [int(r["frame.number"]) for r in rows]
 
 
+def wireshark_shows_rest_of_login(tshark, name, req_frame, cut):
+    """Whether Wireshark's iSCSI dissector decodes a Login PDU of the
+    connection of frame req_frame (in real/name) in the cut capture.  Without
+    the SYN and the Login Request, another TCP heuristic may take the
+    connection first: Wireshark's LBMSRS heuristic claims segments to
+    127.0.0.1 (its default server address, lbmsrs.source_ip_address) that
+    pass its header check, e.g. tgt's Login Response to libiscsi's iscsi-ls
+    on 127.0.0.1 from a portal at 127.0.0.80.  Then no login is visible to
+    be incomplete."""
+    port = tshark.fields(f"real/{name}", ["tcp.srcport"], f"frame.number == {req_frame}")[0]["tcp.srcport"]
+    return bool(tshark.fields(cut, ["frame.number"], f"iscsi.opcode in {{0x03, 0x23}} && tcp.port == {port}"))
+
+
 # Known false errors when the start is missing (reported; remove an entry once fixed:
 # the xfail is strict, so a fix makes the test fail until the entry goes).
 MID_XFAIL: dict = {}
@@ -304,7 +317,7 @@ def test_capture_starting_mid_session(tshark, name):
         experts = tshark.experts(cut)
         new = normalized_errors(experts) - full
         assert not new, f"starting at frame {k}: errors the full capture does not have: {sorted(new)}"
-        if k == reqs[0] + 1:
+        if k == reqs[0] + 1 and wireshark_shows_rest_of_login(tshark, name, reqs[0], cut):
             assert any(n == "login.incomplete" for _, n, _ in experts), \
                 f"starting at frame {k}, inside a login: no login.incomplete"
 

@@ -17,6 +17,8 @@ CASES = sorted(f"real/{p.name}" for p in (CAPTURES / "real").glob("*.pcap")) + [
     "crafted/two-pdus-one-segment.pcap", "crafted/pdu-three-segments.pcap", "crafted/redirect.pcap",
     "crafted/retransmission.pcap", "crafted/check-pdu-truncated.pcap", "crafted/login-basic.pcap",
 ]
+# Captures Wireshark decodes as iSCSI only with Decode As (a login on port 3261).
+DECODE_AS = {"real/port-3261-alone.pcap": ["-d", "tcp.port==3261,iscsi"]}
 FIELDS = ["frame.number", "frame.protocols", "iscsi.opcode", "iscsi.initiatortasktag", "iscsi.datasegmentlength",
           "tcp.reassembled_in", "tcp.pdu.size", "_ws.col.Protocol", "_ws.col.Info", "_ws.short", "tcp.analysis.flags"]
 # Frames the plugin's own heuristic shows and Wireshark leaves as TCP data.
@@ -33,6 +35,7 @@ def table(out):
 def test_wireshark_dissection_unchanged(tshark, cap, two_pass):
     args = ["-n", "-r", tshark.capture(cap), "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|"]
     args += ["-2"] if two_pass else []
+    args += DECODE_AS.get(cap, [])
     for f in FIELDS:
         args += ["-e", f]
     without = tshark.run_without_plugin(*args)
