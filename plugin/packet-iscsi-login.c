@@ -92,7 +92,7 @@ static const value_string logout_response_vals[] = {
 /* Proto data keys of proto_iscsi_login: the PDU our own heuristic showed
  * (file scope), the PDU counter of the frame (packet scope).  The other PDUs
  * of a frame are found in the analyzer by frame number. */
-enum { KEY_HEUR = 1, KEY_PENDING = 2 };
+enum { KEY_HEUR = 1, KEY_PENDING = 2, KEY_ASIDE_SHOWN = 3 };
 
 /* First pass: PDUs analysed in this frame so far (the iSCSI dissector can be
  * called several times per frame: a reassembled PDU, then the rest). */
@@ -793,8 +793,10 @@ static isl_heur_ret dissect_text_continuation_heur(tvbuff_t *tvb, packet_info *p
             p_add_proto_data(wmem_file_scope(), pinfo, proto_iscsi_login, KEY_HEUR, r);
     }
     r = p_get_proto_data(wmem_file_scope(), pinfo, proto_iscsi_login, KEY_HEUR);
-    if (r)
+    if (r) {
         render_pdu(tvb, pinfo, tree, r);
+        p_add_proto_data(pinfo->pool, pinfo, proto_iscsi_login, KEY_ASIDE_SHOWN, r);
+    }
     if (pdu_len < tvb_reported_length(tvb) && wrap_handle && iscsi_handle)
         call_dissector(wrap_handle, tvb_new_subset_remaining(tvb, pdu_len), pinfo, tree);
     return TRUE;
@@ -843,8 +845,12 @@ static int dissect_iscsi_login(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
                                      pinfo->num, isl_analyzer_max_pdus(analyzer), isl_analyzer_cap_frame(analyzer));
     }
 
+    /* A PDU our heuristic analysed is shown where the heuristic runs; on a
+     * later pass another dissector may take the frame first (e.g. one that
+     * claimed the connection after the first pass saw this frame): show it
+     * here then, so that every pass shows the same analysis. */
     for (unsigned i = 0; i < n; i++)
-        if (!v[i]->aside)
+        if (!v[i]->aside || p_get_proto_data(pinfo->pool, pinfo, proto_iscsi_login, KEY_ASIDE_SHOWN) != v[i])
             render_pdu(tvb, pinfo, tree, v[i]);
     return 0;
 }
