@@ -37,7 +37,9 @@
 # bench/make-data-capture.sh: captures/lib/tgt-capture.sh.
 #
 # Environment: TGTD_CONTROL_PORT (default 31077; the second tgtd of the redirect
-# scenarios uses the next port), KEEP_TMP=1 keeps the temp dir.
+# scenarios uses the next port), KEEP_TMP=1 keeps the temp dir,
+# ISCSI_LOGIN_CAPTURE_OUT (default captures/real) is the folder the pcaps go to,
+# e.g. a scratch folder to compare a rerun with the committed captures.
 
 set -euo pipefail
 
@@ -45,7 +47,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=captures/lib/tgt-capture.sh
 . "$HERE/lib/tgt-capture.sh"
 TC_PROG=make-real-connections
-OUT="$HERE/real"
+# ISCSI_LOGIN_CAPTURE_OUT: write somewhere else than the committed captures
+OUT=${ISCSI_LOGIN_CAPTURE_OUT:-$HERE/real}
 CLIENT="$HERE/iscsi-client.py"
 SUMMARY="$HERE/summarize-captures.py"
 
