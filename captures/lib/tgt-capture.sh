@@ -81,14 +81,16 @@ tc_need_report() {
     fi
 }
 
-# A control port must be a number below max, and no tgtd may answer on it
-# (tgtadm would otherwise configure somebody else's tgtd).
+# A control port must be a number below max.
 tc_check_control_port() {  # port max  (max: first port that is too big)
     local ctl=$1 max=$2
-    [[ $ctl =~ ^[0-9]+$ ]] && ((ctl > 0 && ctl < max)) ||
+    if ! [[ $ctl =~ ^[0-9]+$ ]] || ((ctl <= 0 || ctl >= max)); then
         die "TGTD_CONTROL_PORT must be 1..$((max - 1))"
+    fi
 }
 
+# No tgtd may answer on our control port: tgtadm would otherwise configure
+# (and at the end delete) somebody else's tgtd.
 tc_control_port_free() {  # port
     if tgtadm -C "$1" --mode sys --op show >/dev/null 2>&1; then
         die "a tgtd already answers on control port $1; set TGTD_CONTROL_PORT to another number"
