@@ -24,12 +24,21 @@
 # reported with the Debian package that provides them.  Safe to re-run: the
 # pcaps are rewritten, tgtd/tcpdump and temporary files are removed on exit.
 #
-# Environment: TGTD_CONTROL_PORT (default 31026), KEEP_TMP=1 keeps the temp dir.
+# The tgtd/tcpdump machinery is shared with make-real-connections.sh and
+# bench/make-data-capture.sh: captures/lib/tgt-capture.sh.
+#
+# Environment: TGTD_CONTROL_PORT (default 31026), KEEP_TMP=1 keeps the temp dir,
+# ISCSI_LOGIN_CAPTURE_OUT (default captures/real) is the folder the pcaps go to,
+# e.g. a scratch folder to compare a rerun with the committed captures.
 
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-OUT="$HERE/real"
+# shellcheck source=captures/lib/tgt-capture.sh
+. "$HERE/lib/tgt-capture.sh"
+TC_PROG=make-real-captures
+# ISCSI_LOGIN_CAPTURE_OUT: write somewhere else than the committed captures
+OUT=${ISCSI_LOGIN_CAPTURE_OUT:-$HERE/real}
 CLIENT="$HERE/iscsi-client.py"
 SUMMARY="$HERE/summarize-captures.py"
 
@@ -37,124 +46,34 @@ ADDR=127.0.0.1
 PORT=3260
 PORTAL="$ADDR:$PORT"
 CTL=${TGTD_CONTROL_PORT:-31026}
-IQN=iqn.2026-11.test.iscsi-login
+IQN=$TC_IQN
 MAX_PCAP_BYTES=$((1024 * 1024))
-
-TMP=""
-TGTD_PID=""
-TCPDUMP_PID=""
-
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'make-real-captures: %s\n' "$*" >&2; exit 1; }
+# the filter is the port alone, so nothing else may listen on it (below)
+TC_TCPDUMP_OPTS=(--immediate-mode -Z root -i lo -s 0 -U)
 
 # ---------------------------------------------------------------- checks ---
-[[ $EUID -eq 0 ]] || die "must run as root (tgtd and tcpdump need it)"
-
-missing=()
-need() { command -v "$1" >/dev/null 2>&1 || missing+=("$1 (Debian package: $2)"); }
-need tgtd tgt
-need tgtadm tgt
-need tcpdump tcpdump
-need tshark tshark
-need python3 python3-minimal
-need ss iproute2
-need timeout coreutils
-if ! ldconfig -p 2>/dev/null | grep -q 'libiscsi\.so\.7'; then
-    missing+=("libiscsi.so.7 (Debian package: libiscsi7)")
-fi
-if ((${#missing[@]})); then
-    printf 'make-real-captures: missing:\n' >&2
-    printf '  %s\n' "${missing[@]}" >&2
-    exit 1
-fi
+tc_need_root "tgtd and tcpdump"
+tc_need_common
+tc_need tshark tshark
+tc_need_report
 [[ -f $CLIENT ]] || die "missing $CLIENT"
-[[ $CTL =~ ^[0-9]+$ ]] && ((CTL > 0 && CTL < 32768)) || die "TGTD_CONTROL_PORT must be 1..32767"
+tc_check_control_port "$CTL" 32768
+tc_port_free "$PORT" "captures need port $PORT"
+tc_control_port_free "$CTL"
 
-if [[ -n $(ss -Hltn "sport = :$PORT") ]]; then
-    ss -ltnp "sport = :$PORT" >&2 || true
-    die "something already listens on TCP port $PORT; stop it first (captures need port $PORT)"
-fi
-if tgtadm -C "$CTL" --mode sys --op show >/dev/null 2>&1; then
-    die "a tgtd already answers on control port $CTL; set TGTD_CONTROL_PORT to another number"
-fi
-
-# --------------------------------------------------------------- cleanup ---
-stop_tcpdump() {
-    if [[ -n $TCPDUMP_PID ]]; then
-        kill -INT "$TCPDUMP_PID" 2>/dev/null || true
-        wait "$TCPDUMP_PID" 2>/dev/null || true
-        TCPDUMP_PID=""
-    fi
-}
-
-stop_tgtd() {
-    [[ -n $TGTD_PID ]] || return 0
-    if kill -0 "$TGTD_PID" 2>/dev/null; then
-        # graceful: offline, drop every target, then delete the system
-        tgtadm -C "$CTL" --mode sys --op update --name State --value offline >/dev/null 2>&1 || true
-        local tid
-        for tid in $(tgtadm -C "$CTL" --lld iscsi --mode target --op show 2>/dev/null |
-                     awk '/^Target [0-9]+:/ { sub(":", "", $2); print $2 }'); do
-            tgtadm -C "$CTL" --lld iscsi --mode target --op delete --force --tid "$tid" >/dev/null 2>&1 || true
-        done
-        tgtadm -C "$CTL" --mode sys --op delete >/dev/null 2>&1 || true
-        local i
-        for ((i = 0; i < 50; i++)); do
-            kill -0 "$TGTD_PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$TGTD_PID" 2>/dev/null || true
-    fi
-    wait "$TGTD_PID" 2>/dev/null || true
-    TGTD_PID=""
-    rm -f "/var/run/tgtd/socket.$CTL" "/var/run/tgtd/socket.$CTL.lock"
-}
-
-cleanup() {
-    local rc=$?
-    set +e
-    stop_tcpdump
-    stop_tgtd
-    if [[ -n $TMP && -d $TMP ]]; then
-        if [[ ${KEEP_TMP:-0} == 1 ]]; then log "kept $TMP"; else rm -rf "$TMP"; fi
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-TMP=$(mktemp -d /tmp/iscsi-login-captures.XXXXXX)
+tc_setup /tmp/iscsi-login-captures
 mkdir -p "$OUT"
 
 # ------------------------------------------------------------------ tgtd ---
 tgt() { tgtadm -C "$CTL" --lld iscsi "$@"; }
 
-start_tgtd() {
-    local tag=$1
-    tgtd -f -C "$CTL" --iscsi "portal=$PORTAL" >"$TMP/tgtd-$tag.log" 2>&1 &
-    TGTD_PID=$!
-    local i
-    for ((i = 0; i < 100; i++)); do
-        kill -0 "$TGTD_PID" 2>/dev/null || { cat "$TMP/tgtd-$tag.log" >&2; die "tgtd exited"; }
-        if tgtadm -C "$CTL" --mode sys --op show >/dev/null 2>&1 &&
-           [[ -n $(ss -Hltn "sport = :$PORT") ]]; then
-            break
-        fi
-        sleep 0.1
-    done
-    ((i < 100)) || die "tgtd did not come up"
-    # every listener on the iSCSI port must be a loopback address
-    local bad
-    bad=$(ss -Hltn "sport = :$PORT" | awk '{print $4}' | grep -v '^127\.' || true)
-    [[ -z $bad ]] || die "tgtd listens on non-loopback address(es): $bad"
+start_tgtd() {  # tag
+    tc_start_tgtd "$1" "$CTL" "$PORTAL"
+    tc_check_loopback
 }
 
 new_disk() {  # tid name size
-    local tid=$1 name=$2 size=$3
-    truncate -s "$size" "$TMP/$name.img"
-    tgt --mode target --op new --tid "$tid" -T "$IQN:$name"
-    tgt --mode logicalunit --op new --tid "$tid" --lun 1 -b "$TMP/$name.img"
-    tgt --mode target --op bind --tid "$tid" -I ALL
+    tc_new_disk "$CTL" "$@"
 }
 
 # The standard set: disk1, disk2 (no auth), secure (CHAP, incoming + outgoing account)
@@ -175,36 +94,13 @@ start_standard_tgtd() {
 }
 
 # --------------------------------------------------------------- capture ---
-capture_start() {
-    local name=$1
-    rm -f "$TMP/$name.pcap" "$TMP/$name.tcpdump.err"
-    tcpdump --immediate-mode -Z root -i lo -s 0 -U -w "$TMP/$name.pcap" "tcp port $PORT" \
-        2>"$TMP/$name.tcpdump.err" &
-    TCPDUMP_PID=$!
-    local i
-    for ((i = 0; i < 100; i++)); do
-        grep -q 'listening on' "$TMP/$name.tcpdump.err" 2>/dev/null && break
-        kill -0 "$TCPDUMP_PID" 2>/dev/null || { cat "$TMP/$name.tcpdump.err" >&2; die "tcpdump exited"; }
-        sleep 0.1
-    done
-    ((i < 100)) || die "tcpdump did not start"
-    sleep 0.3
+capture_start() {  # name
+    tc_capture_start "$1" "tcp port $PORT"
 }
 
-capture_stop() {
-    local name=$1
-    sleep 1   # let the last FIN/ACKs arrive
-    stop_tcpdump
-    if ! grep -q '^0 packets dropped by kernel' "$TMP/$name.tcpdump.err"; then
-        cat "$TMP/$name.tcpdump.err" >&2
-        die "$name: tcpdump dropped packets"
-    fi
-    local size
-    size=$(stat -c %s "$TMP/$name.pcap")
-    ((size < MAX_PCAP_BYTES)) || die "$name.pcap is $size bytes (limit $MAX_PCAP_BYTES)"
-    mv -f "$TMP/$name.pcap" "$OUT/$name.pcap"
-    chmod 644 "$OUT/$name.pcap"
-    log "$name.pcap: $size bytes"
+capture_stop() {  # name
+    tc_capture_stop "$1"
+    tc_capture_keep "$1" "$OUT" "$MAX_PCAP_BYTES"
 }
 
 client() { timeout 60 python3 "$CLIENT" "$@" --portal "$PORTAL"; }
@@ -220,14 +116,6 @@ expect_rc() {  # expected-rc command...
 }
 
 # ------------------------------------------------------------- scenarios ---
-scenario() {  # name function
-    local name=$1 fn=$2
-    log "scenario $name"
-    echo "### $name" >>"$TMP/client.log"
-    "$fn" "$name"
-    stop_tgtd
-}
-
 sc_discovery() {
     start_standard_tgtd "$1"
     capture_start "$1"
@@ -344,18 +232,18 @@ sc_sendtargets_large_single_pdu() {
     capture_stop "$1"
 }
 
-scenario discovery sc_discovery
-scenario login-io-logout sc_login_io_logout
-scenario chap-ok sc_chap_ok
-scenario chap-bad-password sc_chap_bad_password
-scenario chap-mutual sc_chap_mutual
-scenario chap-required-no-credentials sc_chap_required_no_credentials
-scenario unknown-target sc_unknown_target
-scenario multi-session sc_multi_session
-scenario header-digest-crc32c sc_header_digest_crc32c
-scenario header-digest-offer-refused sc_header_digest_offer_refused
-scenario sendtargets-large sc_sendtargets_large
-scenario sendtargets-large-single-pdu sc_sendtargets_large_single_pdu
+tc_scenario discovery sc_discovery
+tc_scenario login-io-logout sc_login_io_logout
+tc_scenario chap-ok sc_chap_ok
+tc_scenario chap-bad-password sc_chap_bad_password
+tc_scenario chap-mutual sc_chap_mutual
+tc_scenario chap-required-no-credentials sc_chap_required_no_credentials
+tc_scenario unknown-target sc_unknown_target
+tc_scenario multi-session sc_multi_session
+tc_scenario header-digest-crc32c sc_header_digest_crc32c
+tc_scenario header-digest-offer-refused sc_header_digest_offer_refused
+tc_scenario sendtargets-large sc_sendtargets_large
+tc_scenario sendtargets-large-single-pdu sc_sendtargets_large_single_pdu
 
 log "client output:"
 cat "$TMP/client.log" >&2
