@@ -196,9 +196,13 @@ _experts = {}
 
 
 def lua_available(tshark):
-    # 4.0 and 4.4 say "with Lua 5.x" (or "without Lua"), 4.6 lists "+Lua 5.x".
-    v = tshark.run("-v").stdout
-    return "with Lua" in v or "+Lua" in v
+    """Whether this tshark runs Lua scripts: built with Lua, and not refusing
+    them (4.4 and 4.6 load no Lua when run as root, as the package matrix
+    does with the installed plugin)."""
+    probe = tshark.add_capture("lua-probe.lua", b'print("iscsi-login-lua-probe")\n')
+    p = tshark.run("-n", "-c", "1", "-r", tshark.capture("crafted/login-basic.pcap"),
+                   "-X", f"lua_script:{tshark.capture(probe)}", check=False)
+    return "iscsi-login-lua-probe" in p.stdout
 
 
 def _run_experts(tshark, key):

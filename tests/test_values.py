@@ -29,7 +29,9 @@ def params(tshark, capture, two_pass=False):
     """{param: value} of the final Login Response (-T fields, "" when absent)."""
     rows = tshark.fields(capture, FIELDS, "iscsi_login.login.outcome", two_pass)
     assert len(rows) == 1
-    return {k.replace("iscsi_login.param.", ""): v for k, v in rows[0].items()}
+    # Booleans print as 1/0 in Wireshark 4.0 and as True/False from 4.2 on.
+    norm = {"True": "1", "False": "0"}
+    return {k.replace("iscsi_login.param.", ""): norm.get(v, v) for k, v in rows[0].items()}
 
 
 def param_lines(tshark, capture):
