@@ -137,6 +137,11 @@ static char *endpoint(packet_info *pinfo, bool src)
                               src ? pinfo->srcport : pinfo->destport);
 }
 
+static int64_t frame_ts_ns(const packet_info *pinfo)
+{
+    return (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+}
+
 static pending_frame *pending(packet_info *pinfo)
 {
     pending_frame *pf = p_get_proto_data(pinfo->pool, pinfo, proto_iscsi_login, KEY_PENDING);
@@ -197,7 +202,7 @@ static void feed_pdu(tvbuff_t *tvb, packet_info *pinfo, guint off, guint32 wire_
     memset(&in, 0, sizeof in);
     in.frame = pinfo->num;
     in.index = pf->next_index++;
-    in.ts_ns = (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+    in.ts_ns = frame_ts_ns(pinfo);
     in.conn_key = tcpd->stream;
     /* The iSCSI dissector takes the DataSegmentLength of a Logout as 0; the
      * analysis sizes the PDU from its header (and reports the difference). */
@@ -779,7 +784,7 @@ static isl_heur_ret dissect_text_continuation_heur(tvbuff_t *tvb, packet_info *p
         memset(&in, 0, sizeof in);
         in.frame = pinfo->num;
         in.index = pending(pinfo)->next_index++;
-        in.ts_ns = (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+        in.ts_ns = frame_ts_ns(pinfo);
         in.conn_key = tcpd->stream;
         in.reported = MIN(pdu_len, tvb_reported_length(tvb));
         in.avail = MIN(in.reported, len);
@@ -821,7 +826,7 @@ static void check_bypass(packet_info *pinfo)
         return;
     claim_connection(pinfo);
     tcpd = get_tcp_conversation_data(NULL, pinfo);
-    isl_analyzer_unanalysed(analyzer, pinfo->num, (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs,
+    isl_analyzer_unanalysed(analyzer, pinfo->num, frame_ts_ns(pinfo),
                             tcpd ? tcpd->stream : 0);
 }
 
