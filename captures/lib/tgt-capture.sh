@@ -67,7 +67,7 @@ tc_need_common() {
     tc_need ss iproute2
     tc_need timeout coreutils
     # the initiators are libiscsi (ctypes or libiscsi-bin)
-    if ! ldconfig -p 2>/dev/null | grep -q 'libiscsi\.so\.7'; then
+    if ! ldconfig -p 2>/dev/null | grep 'libiscsi\.so\.7' >/dev/null; then
         TC_MISSING+=("libiscsi.so.7 (Debian package: libiscsi7)")
     fi
 }
