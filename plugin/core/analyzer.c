@@ -50,6 +50,7 @@ const char *isl_outcome_name(isl_outcome o)
     case ISL_OUT_SUCCESS: return "Success";
     case ISL_OUT_FAILED: return "Failed";
     case ISL_OUT_INCOMPLETE: return "Incomplete";
+    case ISL_OUT_REDIRECTED: return "Redirected";
     }
     return "?";
 }

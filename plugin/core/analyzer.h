@@ -31,7 +31,7 @@ static inline bool isl_opcode_wanted(uint8_t opcode)
     }
 }
 
-typedef enum { ISL_OUT_IN_PROGRESS, ISL_OUT_SUCCESS, ISL_OUT_FAILED, ISL_OUT_INCOMPLETE } isl_outcome;
+typedef enum { ISL_OUT_IN_PROGRESS, ISL_OUT_SUCCESS, ISL_OUT_FAILED, ISL_OUT_INCOMPLETE, ISL_OUT_REDIRECTED } isl_outcome;
 const char *isl_outcome_name(isl_outcome o);
 
 /* Kinds of finished exchanges published to the statistics tap. */
