@@ -94,16 +94,18 @@ fetch_source() {
     # check_tfs.py.  Debian's patches are applied (none touches these today,
     # but the checks must be those of the package we build against).
     mkdir "$tmp/x"
-    tar -xf "$tmp"/"${srcpkg}_${srcver%%-*}".orig.tar.* -C "$tmp/x" --strip-components=1 \
+    local v=${srcver#*:}   # file names carry no epoch
+    tar -xf "$tmp/${srcpkg}_${v%-*}".orig.tar.* -C "$tmp/x" --strip-components=1 \
         --wildcards '*/tools/*' '*/epan/tfs.c'
-    tar -xf "$tmp"/"${srcpkg}_${srcver}".debian.tar.* -C "$tmp/x"
+    tar -xf "$tmp/${srcpkg}_${v}".debian.tar.* -C "$tmp/x"
     if [ -s "$tmp/x/debian/patches/series" ]; then
         (cd "$tmp/x" && while read -r p _; do
             case "$p" in ''|'#'*) continue ;; esac
-            # Patches to files outside tools/ and tfs.c do not apply to this subset.
+            # Only patches to what we keep; -f: their hunks on other files
+            # find no file in this subset and are skipped, not asked about.
             if grep -qE '^\+\+\+ [^ ]*/(tools/|epan/tfs\.c)' "debian/patches/$p"; then
-                patch -s -p1 --no-backup-if-mismatch <"debian/patches/$p" 2>/dev/null \
-                    | grep -v '^can.t find file' || true
+                patch -f -s -p1 --no-backup-if-mismatch --reject-file=- \
+                    -i "debian/patches/$p" >/dev/null 2>&1 || true
             fi
         done <debian/patches/series)
     fi
@@ -112,6 +114,8 @@ fetch_source() {
     mv "$tmp/x/tools" "$dir/tools"
     mv "$tmp/x/epan/tfs.c" "$dir/epan/tfs.c"
     touch "$dir/.complete"
+    # Checks of the releases we built against before are of no more use.
+    find "$cache" -mindepth 1 -maxdepth 1 ! -name "$srcver" -exec rm -rf {} +
 }
 [ -f "$dir/.complete" ] || fetch_source
 ensure_tools
@@ -122,7 +126,12 @@ shopt -s nullglob
 csrc=(plugin/*.c plugin/core/*.c)
 hsrc=(plugin/*.h plugin/core/*.h)
 ((${#csrc[@]})) || die "no plugin sources"
-[ -d "$build/plugin" ] || bash tools/build.sh
+# check_static.py reads the object files: they must be there and newer than the sources.
+rebuild() {
+    [ "$build" = build ] || die "$build is missing or older than plugin/: build it first"
+    bash tools/build.sh >/dev/null
+}
+[ -d "$build/plugin" ] || rebuild
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -221,15 +230,19 @@ class SpellChecker:
 PY
 }
 
+# A Python check, run in folder $1.  Its exit status says no more than its
+# output (a crash prints a traceback, which becomes a finding).
+pyrun() { (cd "$1" || exit; shift; "$py" "$@" 2>&1; true); }
+
 run_py_checks() {
     local c
-    (cd "$work" && printf '%s\n' "${wfiles[@]}" | "$py" "$T/detect_bad_alloc_patterns.py" 2>&1 || true) \
+    printf '%s\n' "${wfiles[@]}" | pyrun "$work" "$T/detect_bad_alloc_patterns.py" \
         | add_py detect_bad_alloc_patterns.py
-    (cd "$work" && "$py" "$T/check_typed_item_calls.py" --consecutive --label --mask --missing-items \
-        "${fileargs[@]}" 2>&1 || true) | add_py check_typed_item_calls.py
+    pyrun "$work" "$T/check_typed_item_calls.py" --consecutive --label --mask --missing-items \
+        "${fileargs[@]}" | add_py check_typed_item_calls.py
     for c in check_tfs.py check_val_to_str.py; do
         [ -f "$T/$c" ] || continue
-        (cd "$work" && "$py" "$T/$c" "${fileargs[@]}" 2>&1 || true) | add_py "$c"
+        pyrun "$work" "$T/$c" "${fileargs[@]}" | add_py "$c"
     done
     # The check table's strings (summaries, clauses, examples) live in checks.def:
     # a .c copy makes check_spelling read only its strings, not its identifiers.
@@ -239,7 +252,7 @@ run_py_checks() {
         spell+=(--file epan/plugin/core/checks.def.c)
     fi
     spell_shim "$work/pyshim"
-    (cd "$work" && PYTHONPATH="$work/pyshim" "$py" "$T/check_spelling.py" "${spell[@]}" 2>&1 || true) \
+    PYTHONPATH="$work/pyshim" pyrun "$work" "$T/check_spelling.py" "${spell[@]}" \
         | sed 's#epan/plugin/core/checks\.def\.c#epan/plugin/core/checks.def#' | add_py check_spelling.py
 }
 
@@ -256,11 +269,12 @@ run_static() {
         "$b/epan/dissectors/CMakeFiles/dissectors.dir" \
         "$b/epan/dissectors/CMakeFiles/dissector-registration.dir" "$b/ui/CMakeFiles/ui.dir"
     for f in "${csrc[@]}"; do
-        o=$(find "$build/plugin" -path "*/CMakeFiles/*.dir/$(basename "$f").o" \
-            -newer "$f" -print -quit 2>/dev/null || true)
-        # A missing or stale object would hide symbols: build first.
-        [ -n "$o" ] || { bash tools/build.sh >/dev/null; o=$(find "$build/plugin" \
-            -path "*/CMakeFiles/*.dir/$(basename "$f").o" -print -quit); }
+        # CMake puts d/x.c's object in <build>/d/CMakeFiles/<target>.dir/x.c.o.
+        obj() { find "$build/$(dirname "$f")" -mindepth 3 -maxdepth 3 \
+                    -path "*/CMakeFiles/*.dir/$(basename "$f").o" "$@" -print -quit 2>/dev/null || true; }
+        o=$(obj -newer "$f")
+        [ -n "$o" ] || { rebuild; o=$(obj); }
+        [ -n "$o" ] || die "no object file for $f in $build"
         o=$(realpath "$o")
         n=${f//\//+}
         cp "$f" "$s/epan/dissectors/$n"
@@ -271,16 +285,16 @@ run_static() {
         [ "$f" = plugin/plugin.c ] && ln -s "$o" \
             "$b/epan/dissectors/CMakeFiles/dissector-registration.dir/dissectors.c.o"
     done
-    for o in $(find "$build/tests" -path '*/CMakeFiles/*.dir/*.c.o' 2>/dev/null); do
+    while IFS= read -r o; do
         n=test+$(basename "${o%.o}")
         ln -s "$(realpath "$o")" "$b/ui/CMakeFiles/ui.dir/$n.o"
         : >"$s/ui/$n"
-    done
+    done < <(find "$build/tests" -path '*/CMakeFiles/*.dir/*.c.o' 2>/dev/null)
     [ -e "$b/epan/dissectors/CMakeFiles/dissector-registration.dir/dissectors.c.o" ] || \
         ln -s /dev/null "$b/epan/dissectors/CMakeFiles/dissector-registration.dir/dissectors.c.o"
     local args=()
     for f in "${csrc[@]}"; do args+=(--file "epan/dissectors/${f//\//+}"); done
-    (cd "$s" && "$py" "$T/check_static.py" --build "$b" "${args[@]}" 2>&1 || true) | add_py check_static.py
+    pyrun "$s" "$T/check_static.py" --build "$b" "${args[@]}" | add_py check_static.py
 }
 
 echo "== Wireshark $srcver source checks ($T) on ${#csrc[@]} .c and ${#hsrc[@]} .h files"
@@ -295,8 +309,9 @@ while IFS= read -r line; do
     case "$line" in ''|'#'*) continue ;; esac
     IFS='|' read -r t fl m reason <<<"$line"
     t=$(trim "$t"); fl=$(trim "$fl"); m=$(trim "$m")
-    [ -n "$t" ] && [ -n "$fl" ] && [ -n "$m" ] && [ -n "$(trim "$reason")" ] \
-        || die "upstream-exceptions.txt: needs tool | file glob | message substring | reason: $line"
+    if [ -z "$t" ] || [ -z "$fl" ] || [ -z "$m" ] || [ -z "$(trim "$reason")" ]; then
+        die "upstream-exceptions.txt: needs tool | file glob | message substring | reason: $line"
+    fi
     ex_tool+=("$t"); ex_file+=("$fl"); ex_msg+=("$m")
 done < <([ -f "$exceptions" ] && cat "$exceptions")
 
