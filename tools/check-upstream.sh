@@ -23,11 +23,13 @@
 #   checkhf.pl, checkfiltername.pl, fix-encoding-args.pl   each .c (pre-commit)
 #   detect_bad_alloc_patterns.py   each .c (pre-commit), on copies: it rewrites files
 #   check_typed_item_calls.py --consecutive --label --mask --missing-items
-#   check_tfs.py, check_val_to_str.py (if the release has it), check_spelling.py
+#   check_tfs.py, check_val_to_str.py (if the release has it; 4.0 has not)
+#   check_spelling.py        with Hunspell in place of pyspellchecker, see spell_shim
 #   check_static.py          on the object files of the build, see run_static
 # Not run: check_dissector_urls.py and check_help_urls.py (fetch URLs / check
 # Wireshark's own help pages), checklicenses.py (licensecheck over Wireshark's
-# tree), cppcheck.sh (not a Wireshark check; needs cppcheck), the rest of tools/
+# tree), tools/cppcheck/cppcheck.sh (a cppcheck wrapper over git commits; a
+# static analyser of its own, not one of Wireshark's checks), the rest of tools/
 # (generators, setup scripts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
