@@ -131,136 +131,6 @@ static isl_kst *kst_get(isl_nego *n, const isl_key_def *def, const char *name, b
     return k;
 }
 
-/* ---- value validation ------------------------------------------------- */
-
-static bool value_ok_for_def(const isl_key_def *d, const char *key, const char *v, bool answer,
-                             isl_findings *out)
-{
-    size_t len = strlen(v);
-
-    if (answer && isl_is_reserved_constant(v))
-        return true;
-    if (d->vtype != ISL_VT_BINARY && len > d->max_len) {
-        isl_report(out, ISL_CHK_FMT_VALUE_TOO_LONG, "%s value is %zu bytes (limit %u)", key, len, d->max_len);
-        return false;
-    }
-    switch (d->vtype) {
-    case ISL_VT_NUMBER: {
-        uint64_t x;
-        isl_num_status st;
-        if (d->flags & ISL_KF_CHAP)
-            return true;   /* CHAP_I: chap_key() reports chap.i_range */
-        st = isl_parse_number(v, &x);
-        if (st == ISL_NUM_RANGE) {
-            isl_report(out, ISL_CHK_NEG_RANGE_MISUSE, "%s=%s: a range (a~b) is only allowed for the obsolete marker interval keys", key, v);
-            return false;
-        }
-        if (st != ISL_NUM_OK) {
-            isl_report(out, ISL_CHK_FMT_BAD_NUMBER, "%s=%s is not a valid number%s", key, v,
-                       st == ISL_NUM_OVERFLOW ? " (2^64 or more)" : st == ISL_NUM_EMPTY ? " (empty)" : "");
-            return false;
-        }
-        if (x < d->min || x > d->max) {
-            isl_report(out, ISL_CHK_NEG_OUT_OF_RANGE, "%s=%s is outside %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT,
-                       key, v, d->min, d->max);
-            return false;
-        }
-        return true;
-    }
-    case ISL_VT_BOOL:
-        if (strcmp(v, "Yes") && strcmp(v, "No")) {
-            if (!g_ascii_strcasecmp(v, "yes") || !g_ascii_strcasecmp(v, "no"))
-                isl_report(out, ISL_CHK_FMT_CASE, "%s=%s: boolean values are case-sensitive (Yes or No)", key, v);
-            else
-                isl_report(out, ISL_CHK_NEG_BOOL_VALUE, "%s=%s is not Yes or No", key, v);
-            return false;
-        }
-        return true;
-    case ISL_VT_LIST:
-    case ISL_VT_TEXT: {
-        char bad = isl_text_value_bad_char(v, d->vtype == ISL_VT_LIST);
-        if (bad) {
-            isl_report(out, ISL_CHK_FMT_VALUE_CHARS, "%s=\"%s\": '%c' is not allowed in a %s", key, v,
-                       bad, d->vtype == ISL_VT_LIST ? "list of values" : "text value");
-            return false;
-        }
-        if (d->values) {
-            gchar **items = g_strsplit(v, ",", -1);
-            bool ok = true;
-            for (gchar **it = items; *it && ok; it++) {
-                bool known = false, nocase = false;
-                for (const char *const *kv = d->values; *kv; kv++) {
-                    if (!strcmp(*kv, *it))
-                        known = true;
-                    else if (!g_ascii_strcasecmp(*kv, *it))
-                        nocase = true;
-                }
-                if (!known && nocase) {
-                    isl_report(out, ISL_CHK_FMT_CASE, "%s=%s: \"%s\" has the wrong case; values are case-sensitive", key, v, *it);
-                    ok = false;
-                } else if (!known && d->vtype == ISL_VT_TEXT) {
-                    isl_report(out, ISL_CHK_LOGIN_SESSIONTYPE_VALUE, "%s=%s is not one of the defined values", key, v);
-                    ok = false;
-                }
-            }
-            g_strfreev(items);
-            return ok;
-        }
-        return true;
-    }
-    case ISL_VT_NAME:
-        if (!isl_name_valid(v)) {
-            isl_report(out, ISL_CHK_LOGIN_NAME_FORMAT, "%s \"%s\" is not a valid iqn., eui. or naa. name%s", key, v,
-                       len > 223 ? " (longer than 223 bytes)" : "");
-        }
-        return true;
-    case ISL_VT_BINARY: {
-        size_t blen = 0;
-        isl_bin_status st = isl_parse_binary(v, &blen);
-        if (st != ISL_BIN_OK) {
-            isl_report(out, ISL_CHK_FMT_BAD_BINARY, "%s=%.40s%s is not valid %s", key, v, len > 40 ? "..." : "",
-                       st == ISL_BIN_BAD_HEX ? "hex (0x)" : st == ISL_BIN_BAD_BASE64 ? "base64 (0b)" :
-                       st == ISL_BIN_EMPTY ? "binary (empty)" : "binary (needs 0x or 0b)");
-            return false;
-        }
-        if (blen > d->max_len) {
-            isl_report(out, ISL_CHK_FMT_VALUE_TOO_LONG, "%s is %zu bytes decoded (limit %u)", key, blen, d->max_len);
-            return false;
-        }
-        return true;
-    }
-    case ISL_VT_ADDRESS: {
-        char *host;
-        unsigned port;
-        int tpgt;
-        if (!isl_parse_address(v, &host, &port, &tpgt)) {
-            isl_report(out, ISL_CHK_FMT_VALUE_CHARS, "%s=%s is not host[:port][,tpgt]", key, v);
-            return false;
-        }
-        g_free(host);
-        return true;
-    }
-    case ISL_VT_RANGE: {
-        uint64_t lo, hi;
-        if (!isl_parse_range(v, &lo, &hi)) {
-            uint64_t x;
-            if (isl_parse_number(v, &x) != ISL_NUM_OK) {
-                isl_report(out, ISL_CHK_FMT_BAD_NUMBER, "%s=%s is neither a number nor a range a~b", key, v);
-                return false;
-            }
-        }
-        return true;
-    }
-    case ISL_VT_UTF8:
-        if (!g_utf8_validate(v, -1, NULL)) {
-            isl_report(out, ISL_CHK_FMT_VALUE_CHARS, "%s value is not valid UTF-8", key);
-            return false;
-        }
-        return true;
-    }
-    return true;
-}
-
 static bool num_of(const char *v, uint64_t *x) { return v && isl_parse_number(v, x) == ISL_NUM_OK; }
 
 static bool kind_negotiated(const isl_kst *k)
@@ -673,7 +543,7 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
         /* An offer of Reject/Irrelevant/NotUnderstood is reported as
          * neg.reserved_constant_offered below, not also as a bad value. */
         if (d)
-            (void)value_ok_for_def(d, key, v, answer || k->offerer == (int8_t)ISL_OTHER(side)
+            (void)isl_value_check(d, key, v, answer || k->offerer == (int8_t)ISL_OTHER(side)
                                    || (k->offerer < 0 && kind_negotiated(k) && isl_is_reserved_constant(v)), out);
 
         if (k->value[side]) {
