@@ -87,22 +87,16 @@ static const char *param_how(wmem_allocator_t *pool, const isl_kst *k, bool dflt
 {
     wmem_strbuf_t *how = wmem_strbuf_new(pool, "");
 
-    if (dflt && !k)
-        wmem_strbuf_append(how, " (default, not negotiated)");
-    else if (dflt)
-        wmem_strbuf_append(how, " (default, not settled)");
-    if (k) {
-        for (int s = 0; s < 2; s++) {
-            if (!k->value[s])
-                continue;
-            wmem_strbuf_append_printf(how, "%s%s %s %s in frame %u", wmem_strbuf_get_len(how) ? "; " : " (",
-                                      isl_side_name((isl_side)s), k->offerer == s ? "offered" : "answered",
-                                      u8(pool, k->value[s]), k->frame[s]);
-        }
-        if (!dflt)
-            wmem_strbuf_append(how, ")");
+    if (dflt)
+        wmem_strbuf_append(how, k ? "default, not settled" : "default, not negotiated");
+    for (int s = 0; k && s < 2; s++) {
+        if (!k->value[s])
+            continue;
+        wmem_strbuf_append_printf(how, "%s%s %s %s in frame %u", wmem_strbuf_get_len(how) ? "; " : "",
+                                  isl_side_name((isl_side)s), k->offerer == s ? "offered" : "answered",
+                                  u8(pool, k->value[s]), k->frame[s]);
     }
-    return wmem_strbuf_get_str(how);
+    return wmem_strbuf_get_len(how) ? wmem_strdup_printf(pool, " (%s)", wmem_strbuf_get_str(how)) : "";
 }
 
 /* A negotiated parameter under its typed iscsi_login.param.<key> field. */
