@@ -701,6 +701,7 @@ static void render_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
         proto_tree_add_expert_format(t, pinfo, &ei_checks[f->check], tvb, 0, 0, "%s", u8cap(pinfo->pool, f->msg, 200));
     for (unsigned i = 0; i < r->n_xrecs; i++)
         tap_queue_packet(tap_iscsi_login, pinfo, &r->xrecs[i]);
+    iscsi_login_flow_queue(pinfo, r);
     /* Once the whole capture has been read (two-pass, GUI), a login still
      * without its final response ends on its last PDU. */
     if (PINFO_FD_VISITED(pinfo) && isl_login_unfinished_at(r->login, r)) {
@@ -1011,6 +1012,7 @@ void proto_register_iscsi_login(void)
     register_cleanup_routine(iscsi_login_cleanup);
     tap_iscsi_login = register_tap("iscsi_login");
     iscsi_login_register_stats(proto_iscsi_login);
+    iscsi_login_register_flow(proto_iscsi_login);
 }
 
 void proto_reg_handoff_iscsi_login(void)
