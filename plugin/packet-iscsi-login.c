@@ -213,6 +213,7 @@ void proto_register_iscsi_login(void)
     register_cleanup_routine(iscsi_login_cleanup);
     isl_plugin.tap = register_tap("iscsi_login");
     iscsi_login_register_stats(isl_plugin.proto);
+    iscsi_login_register_flow(isl_plugin.proto);
 }
 
 void proto_reg_handoff_iscsi_login(void)

@@ -326,6 +326,7 @@ void isl_render_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const i
         proto_tree_add_expert_format(t, pinfo, &isl_plugin.ei[f->check], tvb, 0, 0, "%s", u8cap(pinfo->pool, f->msg, 200));
     for (unsigned i = 0; i < r->n_xrecs; i++)
         tap_queue_packet(isl_plugin.tap, pinfo, &r->xrecs[i]);
+    iscsi_login_flow_queue(pinfo, r);
     queue_unfinished_login(t, tvb, pinfo, r);
 }
 

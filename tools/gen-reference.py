@@ -152,6 +152,21 @@ def render(checks, proto, fields):
     for f in plain:
         out.append("| `%s` | %s | %s | %s |" % (f[2], f[3], cell(f[1]), cell(f[7])))
 
+    out += ["", "## Flow graph (login ladder)", "",
+            "Sequence analysis `iscsi_login`: Statistics > Flow Graph, flow type \"iSCSI Login Flows\"; "
+            "`tshark -q -z flow,iscsi_login,network` or `,standard`, optionally followed by `,<display filter>`.  "
+            "One arrow per Login, Text and Logout PDU (`plugin/core/ladder.c`), labelled:", "",
+            "| PDU | label |", "|---|---|",
+            "| Login Request | `Login CSG\u2192NSG T` (or `Login CSG` without T), ` C` when continued, then its keys |",
+            "| Login Response | the same step (none with a non-zero status: T, CSG and NSG are reserved there), "
+            "its keys, `status 0xNNNN`, and on the final response the outcome |",
+            "| Text Request / Response | `Text` / `Text Rsp`, ` F`, ` C`, then its keys; "
+            "a final SendTargets response says how many targets it returned |",
+            "| Logout Request / Response | `Logout reason N` / `Logout Rsp N` |", "",
+            "Keys: the names of the pairs the PDU carries (a C-bit continued set on the PDU that completes it), "
+            "at most four, then `+N`.  The comment column is `Session N: ` and the whole label (tshark's text "
+            "graph cuts labels to the arrow's width); each session is one conversation (one colour in the GUI)."]
+
     counts = {}
     for r in checks:
         counts[r[4]] = counts.get(r[4], 0) + 1
