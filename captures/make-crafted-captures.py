@@ -279,6 +279,60 @@ def redirect(pcap):
     c2.tcp.close()
 
 
+ESX_NAME = "iqn.1998-01.com.vmware:wdc-tse-h171-3c00d9ce"
+EMC_TARGET = "iqn.1992-05.com.emc:bb0050568c51390000-2"
+
+
+@scenario("esx-discovery")
+def esx_discovery(pcap):
+    """Replica of a well-known public walk-through of an ESX host's
+    discovery against an EMC target (docs/tutorial-esx-discovery.md walks
+    it).  Discovery session on port 40001, ISID 0x00023d000000 (OUI format):
+    the login starts in the operational stage (CSG 1 -> NSG 3, T=1) with
+    InitiatorName=iqn.1998-01.com.vmware:wdc-tse-h171-3c00d9ce,
+    SessionType=Discovery, HeaderDigest=None, DataDigest=None,
+    DefaultTime2Wait=0, DefaultTime2Retain=0, IFMarker=No, OFMarker=No,
+    ErrorRecoveryLevel=0, MaxRecvDataSegmentLength=32768; the answer (T=1,
+    TSIH 0x000c) has None, None, DefaultTime2Wait=2, DefaultTime2Retain=0,
+    IFMarker=No, OFMarker=No, ErrorRecoveryLevel=0, TargetPortalGroupTag=1
+    and MaxRecvDataSegmentLength=65536.  Text Request SendTargets=All ->
+    TargetName=iqn.1992-05.com.emc:bb0050568c51390000-2,
+    TargetAddress=10.131.13.10:3260,1 (text only: the packets use the
+    loopback addresses of every crafted capture).  Logout reason 0 ->
+    response Time2Wait 2, Time2Retain 0; FIN.  Then a Normal session to
+    that target on port 40002, ISID 0x00023d000001 (the walk-through shows
+    only its NOPs; this login is the generator's standard one, TSIH
+    0x000d), and 10 s later a NOP-Out ping (ITT set, TTT 0xffffffff)
+    answered by a NOP-In; the session stays open (no Logout, no FIN)."""
+    s = Session(0x00023D000000, ESX_NAME, None, tsih_assigned=0x000C)
+    c = connect(pcap, s)
+    offer = [("InitiatorName", ESX_NAME), ("SessionType", "Discovery"),
+             ("HeaderDigest", "None"), ("DataDigest", "None"),
+             ("DefaultTime2Wait", "0"), ("DefaultTime2Retain", "0"),
+             ("IFMarker", "No"), ("OFMarker", "No"),
+             ("ErrorRecoveryLevel", "0"), ("MaxRecvDataSegmentLength", "32768")]
+    # The EMC target's answer as the walk-through shows it: the obsolete
+    # marker keys answered No, its own MaxRecvDataSegmentLength last.
+    answer = [("HeaderDigest", "None"), ("DataDigest", "None"),
+              ("DefaultTime2Wait", "2"), ("DefaultTime2Retain", "0"),
+              ("IFMarker", "No"), ("OFMarker", "No"),
+              ("ErrorRecoveryLevel", "0"), ("TargetPortalGroupTag", "1"),
+              ("MaxRecvDataSegmentLength", "65536")]
+    c.login_step(offer, answer, csg=1, nsg=3, tsih=0x000C)
+    s.tsih = 0x000C
+    c.text_exchange([("SendTargets", "All")],
+                    [[("TargetName", EMC_TARGET), ("TargetAddress", "10.131.13.10:3260,1")]])
+    c.logout(0, time2wait=2)
+    c.tcp.close()
+
+    n = Session(0x00023D000001, ESX_NAME, EMC_TARGET, tsih_assigned=0x000D)
+    c2 = connect(pcap, n, port=40002)
+    c2.login("none")
+    ping = c2.nop_out()
+    c2.send(ping, gap_us=10_000_000)
+    c2.send(c2.nop_in(itt=ping.get(16, "I")), gap_us=300)
+
+
 # ---------------------------------------------------------------------------
 # Check captures: one per row of plugin/core/checks.def
 #
@@ -1226,7 +1280,9 @@ initial CmdSN 1 (login requests keep it; ExpCmdSN echoes it), target StatSN
 starts at 0x1000 on CID 0 and 0x2000 on CID 1 and grows by one per response.
 Key values are RFC 7143 results computed by `iscsipcap.answer_keys()`
 (target supports MaxBurstLength 1048576, MaxConnections 8, declares
-MaxRecvDataSegmentLength=65536).
+MaxRecvDataSegmentLength=65536).  `esx-discovery` keeps the addresses but
+takes its names, ISIDs, TSIHs and the target's answers from the public
+walk-through it replicates.
 
 `--verify` checks with tshark 4.0 that every PDU is dissected as iSCSI in the
 frame holding its last byte (frames tshark is known to skip are listed
