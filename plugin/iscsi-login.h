@@ -9,5 +9,7 @@ void proto_reg_handoff_iscsi_login(void);
 
 /* stats.c: the -z iscsi,login and -z iscsi,sessions tables. */
 void iscsi_login_register_stats(int proto);
+/* diff.c: -z iscsi,diff,A,B (registered by iscsi_login_register_stats). */
+void iscsi_login_register_diff(void);
 
 #endif

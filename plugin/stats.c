@@ -334,4 +334,5 @@ void iscsi_login_register_stats(int proto _U_)
 {
     register_stat_tap_table_ui(&login_ui);
     register_stat_tap_table_ui(&sessions_ui);
+    iscsi_login_register_diff();
 }
