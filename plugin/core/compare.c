@@ -29,11 +29,12 @@ const char *isl_cmp_marker(isl_cmp_diff d)
     }
 }
 
-/* Authentication data (CHAP_C, CHAP_R, SRP_A ...) is fresh on every login:
- * comparing it would only ever say "different". */
+/* The authentication exchange (CHAP_A, CHAP_C, SRP_A ...) is left to
+ * AuthMethod's row: its challenges and responses are fresh on every login,
+ * so comparing them would only ever say "different". */
 static bool compared(const isl_key_def *d)
 {
-    return d->kind != ISL_KIND_AUTH;
+    return d->kind != ISL_KIND_AUTH && !(d->flags & (ISL_KF_CHAP | ISL_KF_SRP | ISL_KF_KRB));
 }
 
 static bool is_decl(const isl_key_def *d)

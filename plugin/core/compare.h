@@ -35,8 +35,8 @@ typedef struct {
 /* The rows comparing a and b: Session, Login, then the keys: every login
  * parameter of the key table (with its default when not negotiated), then
  * every other key either side sent, in key-table order, unknown keys last in
- * the order sent.  Authentication data (CHAP_C, CHAP_R...) differs on every
- * login by design and is left out.  The strings point into a and b. */
+ * the order sent.  The authentication exchange (CHAP_A, CHAP_C ...) differs
+ * on every login by design and is left out.  The strings point into a and b. */
 GArray *isl_cmp_rows(const isl_cmp_side *a, const isl_cmp_side *b);
 
 #endif
