@@ -186,7 +186,7 @@ static void slot_take(diff_slot *s, const isl_xrec *x)
 {
     char *outcome = outcome_text(x);
     isl_cmp_side_free(s->side);
-    s->side = isl_cmp_side_new(x->sess->number, outcome, x->login->nego);
+    s->side = isl_cmp_side_new(x->sess->number, outcome, x->unfinished ? NULL : x->login->nego);
     s->final = !x->provisional;
     g_free(outcome);
 }

@@ -154,12 +154,11 @@ isl_cmp_side *isl_cmp_side_new(uint32_t session, const char *outcome, const isl_
         if (n) {
             fill_known(&s->known[i], n, d);
         } else {
-            /* a login whose text the analysis never saw (capture started later) */
             cell *c = &s->known[i];
             c->name = d->name;
             c->offer = g_strdup("-");
             c->answer = g_strdup("-");
-            c->result = g_strdup("- (not seen)");
+            c->result = g_strdup("- (login not finished)");
             c->value = g_strdup(c->result);
         }
     }

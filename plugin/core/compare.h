@@ -11,7 +11,10 @@
  * record is gone when the second one's arrives. */
 typedef struct isl_cmp_side isl_cmp_side;
 
-/* outcome: how the login ended, as shown ("Success", "Failed 0x0201"). */
+/* outcome: how the login ended, as shown ("Success", "Failed 0x0201").
+ * n NULL: a login the capture cut off, nothing settled.  (In one pass its
+ * negotiation is seen only up to its first PDU when the statistic hears of
+ * it, so showing it would make one pass and -2 disagree.) */
 isl_cmp_side *isl_cmp_side_new(uint32_t session, const char *outcome, const isl_nego *n);
 void isl_cmp_side_free(isl_cmp_side *s);
 uint32_t isl_cmp_side_session(const isl_cmp_side *s);

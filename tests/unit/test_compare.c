@@ -219,8 +219,8 @@ static void test_discovery_irrelevant(void)
     pair_clear(&p);
 }
 
-/* A login whose text was never seen: every key says so. */
-static void test_no_negotiation(void)
+/* A login the capture cut off: nothing is settled, every key says so. */
+static void test_login_not_finished(void)
 {
     nfx x;
     isl_cmp_side *a, *b;
@@ -230,12 +230,12 @@ static void test_no_negotiation(void)
     FI(&x, OP, "ImmediateData=No\0");
     FT(&x, OP, "ImmediateData=No\0");
     a = isl_cmp_side_new(1, "Success", x.n);
-    b = isl_cmp_side_new(2, "Incomplete", NULL);
+    b = isl_cmp_side_new(2, "Not finished", NULL);
     g_assert_cmpuint(isl_cmp_side_session(b), ==, 2);
     rows = isl_cmp_rows(a, b);
     for (guint i = 2; i < rows->len; i++) {
         const isl_cmp_row *r = &g_array_index(rows, isl_cmp_row, i);
-        g_assert_cmpstr(r->result[1], ==, "- (not seen)");
+        g_assert_cmpstr(r->result[1], ==, "- (login not finished)");
         g_assert_cmpint(r->diff, ==, ISL_CMP_RESULT);
     }
     g_array_free(rows, TRUE);
@@ -255,6 +255,6 @@ int main(int argc, char **argv)
     g_test_add_func("/compare/session_rows", test_session_rows);
     g_test_add_func("/compare/row_selection", test_row_selection);
     g_test_add_func("/compare/discovery_irrelevant", test_discovery_irrelevant);
-    g_test_add_func("/compare/no_negotiation", test_no_negotiation);
+    g_test_add_func("/compare/login_not_finished", test_login_not_finished);
     return g_test_run();
 }
