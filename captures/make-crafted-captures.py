@@ -1173,6 +1173,31 @@ def first_burst_irrelevant(pcap):
     run_fault(pcap, f)
 
 
+@scenario("two-hosts")
+def two_hosts(pcap):
+    """Two hosts, one target, opposite unsolicited-data settings: the case
+    -z iscsi,diff,1,2 is for.  The target prefers InitialR2T=No and
+    MaxBurstLength=262144.  Session 1: host-a (127.0.0.2:40001, ISID
+    400001370000) offers InitialR2T=No, ImmediateData=Yes and gets both
+    (TSIH 0x0041), Logout, FIN.  Session 2: host-b (127.0.0.3:40002, ISID
+    400001370001) offers InitialR2T=Yes, ImmediateData=No and
+    MaxBurstLength=1048576; the results are InitialR2T=Yes, ImmediateData=No
+    (so FirstBurstLength is irrelevant) and MaxBurstLength=262144, as for
+    host-a (TSIH 0x0042), Logout, FIN."""
+    prefs = dict(TARGET_PREFS, InitialR2T="No", MaxBurstLength="262144")
+    hosts = [("127.0.0.2", 40001, ISID, "host-a", 0x0041, {"InitialR2T": "No"}),
+             ("127.0.0.3", 40002, ISID + 1, "host-b", 0x0042,
+              {"InitialR2T": "Yes", "ImmediateData": "No", "MaxBurstLength": "1048576"})]
+    for ip, port, isid, host, tsih, changes in hosts:
+        s = Session(isid, "iqn.2026-11.test.crafted:" + host, DISK1, tsih_assigned=tsih)
+        tcp = TcpConnection(pcap, (ip, port), (TARGET_IP, 3260))
+        tcp.open()
+        c = IscsiConnection(tcp, s, statsn=0x1000)
+        c.login("none", changes=changes, prefs=prefs)
+        c.logout(0)
+        tcp.close()
+
+
 # ---------------------------------------------------------------------------
 
 def build(name, fn):

@@ -9,6 +9,8 @@ void proto_reg_handoff_iscsi_login(void);
 
 /* stats.c: the -z iscsi,login and -z iscsi,sessions tables. */
 void iscsi_login_register_stats(int proto);
+/* diff.c: -z iscsi,diff,A,B (registered by iscsi_login_register_stats). */
+void iscsi_login_register_diff(void);
 
 /* flow.c: the iscsi_login flow graph (login ladder).  queue: call once per
  * rendered PDU record; does nothing unless a flow graph listens. */

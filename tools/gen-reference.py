@@ -204,6 +204,19 @@ def render(checks, proto, fields):
             name, note, SEVERITY[sev], GROUP[group], cell(summary), cell(example), cell(clause)))
     if clashes:
         out += ["", "### Problems found while generating", ""] + ["* " + c for c in clashes]
+    out += ["", "## Statistics", "",
+            "Fed by the `iscsi_login` tap; in tshark with `-z`, in Wireshark under Statistics.  Each "
+            "takes an optional display filter after its arguments.", "",
+            "| `-z` | menu | shows |", "|---|---|---|",
+            "| `iscsi,login` | Service Response Time › iSCSI Login Statistics | exchanges by kind, logins "
+            "by initiator -> target and by status: count, failures, untimed, min/max/avg/total time |",
+            "| `iscsi,sessions` | iSCSI Sessions | one row per session: names, ISID, TSIH, type, outcome, "
+            "login time, connections, main negotiated parameters, targets discovered |",
+            "| `iscsi,diff,A,B` | iSCSI Session Comparison | sessions A and B key by key: each one's offer "
+            "(\"(target)\" when the target spoke first), answer and result; `*` where the results differ, "
+            "`~` where only offers or answers do.  Wireshark's dialog cannot take A and B: it compares the "
+            "two lowest-numbered sessions whose login passes its display filter "
+            "(`iscsi_login.session in {3,7}`) |"]
     return "\n".join(out) + "\n"
 
 
