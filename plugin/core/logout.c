@@ -57,7 +57,7 @@ void isl_logout_response(const isl_feed_ctx *x)
     isl_snapshot(r, c);
     if (!lo || lo->have_rsp) {
         /* A capture that starts mid-exchange: not a protocol fault. */
-        isl_report(&r->findings, ISL_CHK_LOGIN_INCOMPLETE, "Logout Response without a captured Logout Request");
+        isl_report(&r->findings, ISL_CHK_LOGOUT_NO_REQUEST, "Logout Response without a captured Logout Request");
         return;
     }
     r->logout = lo;

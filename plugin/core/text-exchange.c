@@ -267,7 +267,7 @@ void isl_text_response(const isl_feed_ctx *f)
     isl_snapshot(f->r, f->c);
     if (!x) {
         /* A capture that starts mid-exchange: not a protocol fault. */
-        isl_report(isl_out(f), ISL_CHK_LOGIN_INCOMPLETE, "Text Response without a captured Text Request (ITT 0x%08x)", f->b->itt);
+        isl_report(isl_out(f), ISL_CHK_TEXT_NO_REQUEST, "Text Response without a captured Text Request (ITT 0x%08x)", f->b->itt);
         return;
     }
     f->r->textx = x;
