@@ -70,6 +70,9 @@ typedef struct {
 /* CID of a Login or Logout PDU: the high half of bytes 20-23. */
 static inline uint16_t isl_bhs_cid(const isl_bhs *b) { return (uint16_t)(b->w20 >> 16); }
 
+/* Initiator opcodes are below 0x20, target opcodes from 0x20 (§11.2.1.2). */
+static inline bool isl_op_from_initiator(uint8_t opcode) { return opcode < 0x20; }
+
 static inline isl_findings *isl_out(const isl_feed_ctx *x) { return &x->r->findings; }
 
 /* sessions.c: connections, sessions, the ISID index */

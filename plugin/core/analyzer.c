@@ -173,7 +173,7 @@ static void after_reject_rule(const isl_feed_ctx *x)
 {
     uint8_t op = x->b->opcode;
     const isl_login *l = x->c->login;
-    if (op >= 0x20 || op == ISL_OP_LOGIN_REQ || x->c->state != CONN_FAILED || !l)
+    if (!isl_op_from_initiator(op) || op == ISL_OP_LOGIN_REQ || x->c->state != CONN_FAILED || !l)
         return;
     isl_report(isl_out(x), ISL_CHK_LOGIN_AFTER_REJECT, "%s after the login failed with status 0x%04x (frame %u)",
                op == ISL_OP_SCSI_CMD ? "SCSI Command" : op == ISL_OP_TEXT_REQ ? "Text Request" :
@@ -219,7 +219,7 @@ static bool retransmitted(isl_conn *c, const isl_pdu_in *in, const isl_bhs *b, i
     uint32_t orig = 0;
     if (!(op_is(op, ISL_OP_LOGIN_REQ, ISL_OP_LOGIN_RSP) || op_is(op, ISL_OP_TEXT_REQ, ISL_OP_TEXT_RSP) ||
           op_is(op, ISL_OP_LOGOUT_REQ, ISL_OP_LOGOUT_RSP)) ||
-        !isl_is_retransmission(c, b->opcode < 0x20 ? 0 : 1, in, &orig))
+        !isl_is_retransmission(c, isl_op_from_initiator(op) ? 0 : 1, in, &orig))
         return false;
     isl_snapshot(r, c);
     r->retrans_of = orig;
@@ -237,7 +237,7 @@ isl_pdu *isl_analyzer_feed(isl_analyzer *a, const isl_pdu_in *in)
     isl_bhs_parse(&b, in->pdu);
     if (!isl_opcode_wanted(b.opcode))
         return NULL;
-    x.c = isl_conn_get(a, in, b.opcode < 0x20);
+    x.c = isl_conn_get(a, in, isl_op_from_initiator(b.opcode));
     if (b.opcode == ISL_OP_SCSI_CMD && !scsi_cmd_wanted(x.c))
         return NULL;
     x.r = record_within_cap(a, x.c, in, &b, &capped);

@@ -261,7 +261,7 @@ static void request_stage_codes(const isl_feed_ctx *x, isl_login *l, bool first)
         l->stage = csg;
     if (b->cont && b->final)
         isl_report(out, ISL_CHK_FMT_C_WITH_FINAL, "Login Request has both C and T set");
-    if (x->in->reported - 48 > 8192 && x->dlen > 8192)
+    if (x->in->reported - ISL_BHS_LEN > 8192 && x->dlen > 8192)
         isl_report(out, ISL_CHK_FMT_LOGIN_PDU_OVER_8192, "Login Request data segment is %u bytes; receivers only promise 8192 (LIO drops such PDUs)", x->dlen);
 }
 
