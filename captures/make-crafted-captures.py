@@ -1086,6 +1086,38 @@ def logout_traffic_after(pcap):
     c.tcp.close()
 
 
+@check("text.no_request")
+def text_no_request(pcap):
+    """The capture starts late: the handshake, a Normal login and a Text
+    Request X-com.example.crafted.Ping=1 happen but are not captured.  1
+    the Text Response (F=1, X-com.example.crafted.Ping=NotUnderstood) with
+    valid mid-stream seq/ack; Logout reason 0 and response (2-3), FIN."""
+    s = Session(ISID, INITIATOR_NAME, DISK1, tsih_assigned=CHECK_TSIH)
+    c = connect(pcap, s, capture=False)
+    c.login("none")
+    req = c.text_req([(PING, "1")])
+    c.send(req)
+    c.tcp.start_capture()
+    c.send(c.text_rsp([(PING, "NotUnderstood")], itt=req.get(16, "I")), gap_us=350)
+    c.logout(0)
+    c.tcp.close()
+
+
+@check("logout.no_request")
+def logout_no_request(pcap):
+    """The capture starts late: the handshake, a Normal login and a Logout
+    Request reason 0 happen but are not captured.  1 the Logout Response
+    (response 0) with valid mid-stream seq/ack; FIN (2-4)."""
+    s = Session(ISID, INITIATOR_NAME, DISK1, tsih_assigned=CHECK_TSIH)
+    c = connect(pcap, s, capture=False)
+    c.login("none")
+    req = c.logout_req(0)
+    c.send(req)
+    c.tcp.start_capture()
+    c.send(c.logout_rsp(itt=req.get(16, "I")), gap_us=300)
+    c.tcp.close()
+
+
 @check("session.reinstatement")
 def session_reinstatement(pcap):
     """Session 1 logs in on port 40001 (TSIH 0x0030, frames 1-7) and stays
