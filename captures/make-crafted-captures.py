@@ -279,6 +279,60 @@ def redirect(pcap):
     c2.tcp.close()
 
 
+ESX_NAME = "iqn.1998-01.com.vmware:wdc-tse-h171-3c00d9ce"
+EMC_TARGET = "iqn.1992-05.com.emc:bb0050568c51390000-2"
+
+
+@scenario("esx-discovery")
+def esx_discovery(pcap):
+    """Replica of a well-known public walk-through of an ESX host's
+    discovery against an EMC target (docs/tutorial-esx-discovery.md walks
+    it).  Discovery session on port 40001, ISID 0x00023d000000 (OUI format):
+    the login starts in the operational stage (CSG 1 -> NSG 3, T=1) with
+    InitiatorName=iqn.1998-01.com.vmware:wdc-tse-h171-3c00d9ce,
+    SessionType=Discovery, HeaderDigest=None, DataDigest=None,
+    DefaultTime2Wait=0, DefaultTime2Retain=0, IFMarker=No, OFMarker=No,
+    ErrorRecoveryLevel=0, MaxRecvDataSegmentLength=32768; the answer (T=1,
+    TSIH 0x000c) has None, None, DefaultTime2Wait=2, DefaultTime2Retain=0,
+    IFMarker=No, OFMarker=No, ErrorRecoveryLevel=0, TargetPortalGroupTag=1
+    and MaxRecvDataSegmentLength=65536.  Text Request SendTargets=All ->
+    TargetName=iqn.1992-05.com.emc:bb0050568c51390000-2,
+    TargetAddress=10.131.13.10:3260,1 (text only: the packets use the
+    loopback addresses of every crafted capture).  Logout reason 0 ->
+    response Time2Wait 2, Time2Retain 0; FIN.  Then a Normal session to
+    that target on port 40002, ISID 0x00023d000001 (the walk-through shows
+    only its NOPs; this login is the generator's standard one, TSIH
+    0x000d), and 10 s later a NOP-Out ping (ITT set, TTT 0xffffffff)
+    answered by a NOP-In; the session stays open (no Logout, no FIN)."""
+    s = Session(0x00023D000000, ESX_NAME, None, tsih_assigned=0x000C)
+    c = connect(pcap, s)
+    offer = [("InitiatorName", ESX_NAME), ("SessionType", "Discovery"),
+             ("HeaderDigest", "None"), ("DataDigest", "None"),
+             ("DefaultTime2Wait", "0"), ("DefaultTime2Retain", "0"),
+             ("IFMarker", "No"), ("OFMarker", "No"),
+             ("ErrorRecoveryLevel", "0"), ("MaxRecvDataSegmentLength", "32768")]
+    # The EMC target's answer as the walk-through shows it: the obsolete
+    # marker keys answered No, its own MaxRecvDataSegmentLength last.
+    answer = [("HeaderDigest", "None"), ("DataDigest", "None"),
+              ("DefaultTime2Wait", "2"), ("DefaultTime2Retain", "0"),
+              ("IFMarker", "No"), ("OFMarker", "No"),
+              ("ErrorRecoveryLevel", "0"), ("TargetPortalGroupTag", "1"),
+              ("MaxRecvDataSegmentLength", "65536")]
+    c.login_step(offer, answer, csg=1, nsg=3, tsih=0x000C)
+    s.tsih = 0x000C
+    c.text_exchange([("SendTargets", "All")],
+                    [[("TargetName", EMC_TARGET), ("TargetAddress", "10.131.13.10:3260,1")]])
+    c.logout(0, time2wait=2)
+    c.tcp.close()
+
+    n = Session(0x00023D000001, ESX_NAME, EMC_TARGET, tsih_assigned=0x000D)
+    c2 = connect(pcap, n, port=40002)
+    c2.login("none")
+    ping = c2.nop_out()
+    c2.send(ping, gap_us=10_000_000)
+    c2.send(c2.nop_in(itt=ping.get(16, "I")), gap_us=300)
+
+
 # ---------------------------------------------------------------------------
 # Check captures: one per row of plugin/core/checks.def
 #
@@ -1032,6 +1086,38 @@ def logout_traffic_after(pcap):
     c.tcp.close()
 
 
+@check("text.no_request")
+def text_no_request(pcap):
+    """The capture starts late: the handshake, a Normal login and a Text
+    Request X-com.example.crafted.Ping=1 happen but are not captured.  1
+    the Text Response (F=1, X-com.example.crafted.Ping=NotUnderstood) with
+    valid mid-stream seq/ack; Logout reason 0 and response (2-3), FIN."""
+    s = Session(ISID, INITIATOR_NAME, DISK1, tsih_assigned=CHECK_TSIH)
+    c = connect(pcap, s, capture=False)
+    c.login("none")
+    req = c.text_req([(PING, "1")])
+    c.send(req)
+    c.tcp.start_capture()
+    c.send(c.text_rsp([(PING, "NotUnderstood")], itt=req.get(16, "I")), gap_us=350)
+    c.logout(0)
+    c.tcp.close()
+
+
+@check("logout.no_request")
+def logout_no_request(pcap):
+    """The capture starts late: the handshake, a Normal login and a Logout
+    Request reason 0 happen but are not captured.  1 the Logout Response
+    (response 0) with valid mid-stream seq/ack; FIN (2-4)."""
+    s = Session(ISID, INITIATOR_NAME, DISK1, tsih_assigned=CHECK_TSIH)
+    c = connect(pcap, s, capture=False)
+    c.login("none")
+    req = c.logout_req(0)
+    c.send(req)
+    c.tcp.start_capture()
+    c.send(c.logout_rsp(itt=req.get(16, "I")), gap_us=300)
+    c.tcp.close()
+
+
 @check("session.reinstatement")
 def session_reinstatement(pcap):
     """Session 1 logs in on port 40001 (TSIH 0x0030, frames 1-7) and stays
@@ -1117,6 +1203,31 @@ def first_burst_irrelevant(pcap):
     f = Fault("", "login", "", tsih=0x001A, offer={"ImmediateData": "No"},
               edits={"op-rsp-1": {"FirstBurstLength": "Irrelevant"}})
     run_fault(pcap, f)
+
+
+@scenario("two-hosts")
+def two_hosts(pcap):
+    """Two hosts, one target, opposite unsolicited-data settings: the case
+    -z iscsi,diff,1,2 is for.  The target prefers InitialR2T=No and
+    MaxBurstLength=262144.  Session 1: host-a (127.0.0.2:40001, ISID
+    400001370000) offers InitialR2T=No, ImmediateData=Yes and gets both
+    (TSIH 0x0041), Logout, FIN.  Session 2: host-b (127.0.0.3:40002, ISID
+    400001370001) offers InitialR2T=Yes, ImmediateData=No and
+    MaxBurstLength=1048576; the results are InitialR2T=Yes, ImmediateData=No
+    (so FirstBurstLength is irrelevant) and MaxBurstLength=262144, as for
+    host-a (TSIH 0x0042), Logout, FIN."""
+    prefs = dict(TARGET_PREFS, InitialR2T="No", MaxBurstLength="262144")
+    hosts = [("127.0.0.2", 40001, ISID, "host-a", 0x0041, {"InitialR2T": "No"}),
+             ("127.0.0.3", 40002, ISID + 1, "host-b", 0x0042,
+              {"InitialR2T": "Yes", "ImmediateData": "No", "MaxBurstLength": "1048576"})]
+    for ip, port, isid, host, tsih, changes in hosts:
+        s = Session(isid, "iqn.2026-11.test.crafted:" + host, DISK1, tsih_assigned=tsih)
+        tcp = TcpConnection(pcap, (ip, port), (TARGET_IP, 3260))
+        tcp.open()
+        c = IscsiConnection(tcp, s, statsn=0x1000)
+        c.login("none", changes=changes, prefs=prefs)
+        c.logout(0)
+        tcp.close()
 
 
 # ---------------------------------------------------------------------------
@@ -1226,7 +1337,9 @@ initial CmdSN 1 (login requests keep it; ExpCmdSN echoes it), target StatSN
 starts at 0x1000 on CID 0 and 0x2000 on CID 1 and grows by one per response.
 Key values are RFC 7143 results computed by `iscsipcap.answer_keys()`
 (target supports MaxBurstLength 1048576, MaxConnections 8, declares
-MaxRecvDataSegmentLength=65536).
+MaxRecvDataSegmentLength=65536).  `esx-discovery` keeps the addresses but
+takes its names, ISIDs, TSIHs and the target's answers from the public
+walk-through it replicates.
 
 `--verify` checks with tshark 4.0 that every PDU is dissected as iSCSI in the
 frame holding its last byte (frames tshark is known to skip are listed

@@ -72,6 +72,65 @@ typedef gboolean isl_heur_ret;
 #define ISL_STAT_INIT_OK return
 
 
+/* Flow graph (sequence analysis, flow.c).  libwireshark exports
+ * register_seq_analysis() and friends in 4.0, 4.4 and 4.6, but Debian's
+ * wireshark-dev installs no epan/sequence_analysis.h in any of them.  Without
+ * it, declare the two calls flow.c makes and the leading members of the two
+ * structs it fills in.  Offsets checked against the 4.0.17 source and by
+ * disassembling 4.4.19's and 4.6.9's libwireshark: the item is 144, 136 and
+ * 144 bytes; members up to dst_node sit at the same offsets everywhere except
+ * has_color_filter/display (gboolean in 4.0, bool from 4.4: 0x6c/0x70 vs
+ * 0x6c/0x6d); items of the info struct is at 0x10 in all three.  line_style
+ * follows dst_node in 4.0 and 4.4; 4.6 grew the item by 8 bytes somewhere
+ * not checked, so it is left at 0 there (a 1-pixel line in the Qt graph).
+ * Only for files that define ISL_WANT_SEQ_ANALYSIS before including this. */
+#ifdef ISL_WANT_SEQ_ANALYSIS
+#include <epan/packet_info.h>
+#if __has_include(<epan/sequence_analysis.h>)
+#include <epan/sequence_analysis.h>
+#define ISL_SEQ_HAS_LINE_STYLE 1
+#else
+#include <epan/tap.h>
+#if ISL_WS_AT_LEAST(4, 4)
+typedef bool isl_seq_bool;
+#define ISL_SEQ_HAS_LINE_STYLE (!ISL_WS_AT_LEAST(4, 6))
+#else
+typedef gboolean isl_seq_bool;
+#define ISL_SEQ_HAS_LINE_STYLE 1
+#endif
+typedef struct _seq_analysis_item {
+    guint32 frame_number;
+    address src_addr;
+    guint16 port_src;
+    address dst_addr;
+    guint16 port_dst;
+    gchar *frame_label;
+    gchar *time_str;
+    gchar *comment;
+    guint16 conv_num;
+    unsigned fg_color, bg_color;
+    isl_seq_bool has_color_filter;
+    isl_seq_bool display;
+    guint src_node, dst_node;
+#if ISL_SEQ_HAS_LINE_STYLE
+    guint16 line_style;
+#endif
+    /* further members not used */
+} seq_analysis_item_t;
+typedef struct _seq_analysis_info {
+    const char *name;
+    isl_seq_bool any_addr;
+    int nconv;
+    GQueue *items;
+    /* further members not used */
+} seq_analysis_info_t;
+WS_DLL_PUBLIC void register_seq_analysis(const char *name, const char *ui_name, const int proto_id,
+                                         const char *tap_listener, guint tap_flags, tap_packet_cb tap_func);
+WS_DLL_PUBLIC seq_analysis_item_t *sequence_analysis_create_sai_with_addresses(packet_info *pinfo,
+                                                                               seq_analysis_info_t *sainfo);
+#endif
+#endif
+
 /* Not shims, but differences to know about (no code needed):
  * - wmem_packet_scope() is removed in 4.6: use pinfo->pool (done everywhere).
  * - EI_INIT is {-1,-1} up to 4.4 and {0,0} in 4.6: always initialise

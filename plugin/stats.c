@@ -12,164 +12,8 @@
 #include <epan/stat_tap_ui.h>
 
 #include "iscsi-login.h"
+#include "stat-table.h"
 #include "core/keys.h"
-
-/* ---- rows ------------------------------------------------------------------
- *
- * Qt's SimpleStatisticsDialog keeps a pointer to each row's item array, and
- * every open dialog of one statistic shares the same tables: a second dialog
- * resets them while the first still points at the rows.  So rows are never
- * freed while the tables live.  A reset only hides them (num_elements = 0);
- * the arrays stay in elements[], which this file always keeps NULL-terminated
- * behind the last allocated row, and are reused.  Strings are owned by their
- * item and freed when the item is overwritten or the tables are freed; Qt
- * copies them on every draw, so it never holds one. */
-
-/* Empties an item's value; its user_data (a row's sort key) stays. */
-static void item_clear(stat_tap_table_item_type *it)
-{
-    if (it->type == TABLE_ITEM_STRING)
-        g_free((char *)it->value.string_value);
-    it->type = TABLE_ITEM_NONE;
-    memset(&it->value, 0, sizeof it->value);
-}
-
-static void row_clear(stat_tap_table *t, stat_tap_table_item_type *row)
-{
-    for (guint c = 0; c < t->num_fields; c++)
-        item_clear(&row[c]);
-    memset(row, 0, t->num_fields * sizeof *row);
-}
-
-/* A cleared row at index num_elements. */
-static stat_tap_table_item_type *row_append(stat_tap_table *t)
-{
-    guint i = t->num_elements;
-    stat_tap_table_item_type *row;
-
-    if (!t->elements || !t->elements[i]) {
-        t->elements = g_realloc(t->elements, (i + 2) * sizeof *t->elements);
-        t->elements[i] = g_new0(stat_tap_table_item_type, t->num_fields);
-        t->elements[i + 1] = NULL;
-    }
-    t->num_elements = i + 1;
-    row = t->elements[i];
-    row_clear(t, row);
-    return row;
-}
-
-/* A cleared row at index pos; the rows from pos on move down by one.  The
- * contents move, not the arrays, so every Qt item keeps showing the row at
- * its own index. */
-static stat_tap_table_item_type *row_insert(stat_tap_table *t, guint pos)
-{
-    size_t size = t->num_fields * sizeof(stat_tap_table_item_type);
-    guint last;
-
-    row_append(t);
-    last = t->num_elements - 1;
-    for (guint i = last; i > pos; i--)
-        memcpy(t->elements[i], t->elements[i - 1], size);
-    memset(t->elements[pos], 0, size);   /* its strings moved to pos + 1 */
-    return t->elements[pos];
-}
-
-static void tables_reset(stat_tap_table *t)
-{
-    t->num_elements = 0;
-}
-
-/* Called by free_stat_tables() (Qt, when the last dialog of the statistic
- * closes) for every item of every visible row, right before it frees the
- * rows and the table: the last call of a table also frees the hidden rows
- * behind them.  A table freed while it shows no row gets no call, and its
- * hidden rows (a few hundred bytes each) stay allocated. */
-static void tables_free_item(stat_tap_table *t, guint row, guint col, stat_tap_table_item_type *it)
-{
-    item_clear(it);
-    if (row + 1 == t->num_elements && col + 1 == t->num_fields) {
-        for (guint i = t->num_elements; t->elements[i]; i++) {
-            row_clear(t, t->elements[i]);
-            g_free(t->elements[i]);
-            t->elements[i] = NULL;
-        }
-    }
-}
-
-static void set_uint(stat_tap_table_item_type *row, unsigned col, guint v)
-{
-    row[col].type = TABLE_ITEM_UINT;
-    row[col].value.uint_value = v;
-}
-
-static void set_float(stat_tap_table_item_type *row, unsigned col, double v)
-{
-    row[col].type = TABLE_ITEM_FLOAT;
-    row[col].value.float_value = v;
-}
-
-static void set_str(stat_tap_table_item_type *row, unsigned col, const char *s)
-{
-    if (!s)
-        s = "";
-    if (row[col].type == TABLE_ITEM_STRING && !g_strcmp0(row[col].value.string_value, s))
-        return;
-    item_clear(&row[col]);
-    row[col].type = TABLE_ITEM_STRING;
-    /* names come from the wire: table cells must be UTF-8 (Qt, tshark) */
-    row[col].value.string_value = g_utf8_validate(s, -1, NULL) ? g_strdup(s) : g_utf8_make_valid(s, -1);
-}
-
-static void set_str_take(stat_tap_table_item_type *row, unsigned col, char *s)
-{
-    set_str(row, col, s);
-    g_free(s);
-}
-
-/* Rows are kept sorted by column 0's user_data key (kind, status code,
- * session number) or, when label is given, by column 0's text.  Binary
- * search, so that a capture with many sessions stays fast. */
-static stat_tap_table_item_type *row_find_or_insert(stat_tap_table *t, guint key, const char *label, bool *created)
-{
-    guint lo = 0, hi = t->num_elements;
-    stat_tap_table_item_type *row;
-
-    while (lo < hi) {
-        guint mid = lo + (hi - lo) / 2;
-        const stat_tap_table_item_type *m = t->elements[mid];
-        int cmp = label ? strcmp(m[0].value.string_value, label)
-                        : (m[0].user_data.uint_value < key ? -1 : m[0].user_data.uint_value > key);
-        if (cmp == 0) {
-            *created = false;
-            return t->elements[mid];
-        }
-        if (cmp < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *created = true;
-    row = row_insert(t, lo);
-    row[0].user_data.uint_value = key;
-    return row;
-}
-
-static stat_tap_table *table_find_or_add(stat_tap_table_ui *ui, const char *title)
-{
-    stat_tap_table *t = stat_tap_find_table(ui, title);
-    if (!t) {
-        t = stat_tap_init_table(title, (int)ui->nfields, 0, NULL);
-        stat_tap_add_table(ui, t);
-    }
-    return t;
-}
-
-static stat_tap_table *table_at(const void *tapdata, guint i)
-{
-    const stat_data_t *sd = tapdata;
-    GArray *tables = sd->stat_tap_data->tables;
-    return tables && i < tables->len ? g_array_index(tables, stat_tap_table *, i) : NULL;
-}
 
 /* -z <cli>, -z <cli>,<filter>: anything else after the name is an error, not
  * a silent run without a filter (the -z lookup only matches a prefix). */
@@ -218,7 +62,7 @@ static const char *const login_table_titles[LT_N] = {
 static ISL_STAT_INIT_RET login_init(stat_tap_table_ui *ui)
 {
     for (unsigned i = 0; i < LT_N; i++)
-        table_find_or_add(ui, login_table_titles[i]);
+        isl_st_table_find_or_add(ui, login_table_titles[i]);
     ISL_STAT_INIT_OK;
 }
 
@@ -228,16 +72,16 @@ static void login_count(stat_tap_table_item_type *row, const isl_xrec *x)
     guint untimed = row[LC_UNTIMED].value.uint_value + (x->time_ns < 0);
     guint timed = count - untimed;
 
-    set_uint(row, LC_COUNT, count);
-    set_uint(row, LC_FAILED, row[LC_FAILED].value.uint_value + x->failed);
-    set_uint(row, LC_UNTIMED, untimed);
+    isl_st_set_uint(row, LC_COUNT, count);
+    isl_st_set_uint(row, LC_FAILED, row[LC_FAILED].value.uint_value + x->failed);
+    isl_st_set_uint(row, LC_UNTIMED, untimed);
     if (x->time_ns >= 0) {
         double ms = (double)x->time_ns / 1e6;
         bool first = timed == 1;
-        set_float(row, LC_MIN, first || ms < row[LC_MIN].value.float_value ? ms : row[LC_MIN].value.float_value);
-        set_float(row, LC_MAX, first || ms > row[LC_MAX].value.float_value ? ms : row[LC_MAX].value.float_value);
-        set_float(row, LC_TOTAL, (first ? 0 : row[LC_TOTAL].value.float_value) + ms);
-        set_float(row, LC_AVG, row[LC_TOTAL].value.float_value / timed);
+        isl_st_set_float(row, LC_MIN, first || ms < row[LC_MIN].value.float_value ? ms : row[LC_MIN].value.float_value);
+        isl_st_set_float(row, LC_MAX, first || ms > row[LC_MAX].value.float_value ? ms : row[LC_MAX].value.float_value);
+        isl_st_set_float(row, LC_TOTAL, (first ? 0 : row[LC_TOTAL].value.float_value) + ms);
+        isl_st_set_float(row, LC_AVG, row[LC_TOTAL].value.float_value / timed);
     }
 }
 
@@ -266,8 +110,8 @@ static tap_packet_status login_packet(void *tapdata, packet_info *pinfo _U_, epa
                                       const void *data, tap_flags_t flags _U_)
 {
     const isl_xrec *x = data;
-    stat_tap_table *kinds = table_at(tapdata, LT_KINDS), *pairs = table_at(tapdata, LT_PAIRS),
-                   *statuses = table_at(tapdata, LT_STATUS);
+    stat_tap_table *kinds = isl_st_table_at(tapdata, LT_KINDS), *pairs = isl_st_table_at(tapdata, LT_PAIRS),
+                   *statuses = isl_st_table_at(tapdata, LT_STATUS);
     stat_tap_table_item_type *row;
     bool created;
 
@@ -276,23 +120,23 @@ static tap_packet_status login_packet(void *tapdata, packet_info *pinfo _U_, epa
     if (x->provisional)
         return TAP_PACKET_DONT_REDRAW;     /* counted when the login ends (or is found cut off) */
 
-    row = row_find_or_insert(kinds, x->kind, NULL, &created);
+    row = isl_st_row_find_or_insert(kinds, x->kind, NULL, &created);
     if (created)
-        set_str(row, LC_NAME, isl_xkind_name(x->kind));
+        isl_st_set_str(row, LC_NAME, isl_xkind_name(x->kind));
     login_count(row, x);
 
     if (x->kind == ISL_X_DISCOVERY_LOGIN || x->kind == ISL_X_NORMAL_LOGIN) {
         char *label = pair_label(x);
-        row = row_find_or_insert(pairs, 0, label, &created);
+        row = isl_st_row_find_or_insert(pairs, 0, label, &created);
         if (created)
-            set_str(row, LC_NAME, label);
+            isl_st_set_str(row, LC_NAME, label);
         g_free(label);
         login_count(row, x);
 
         /* A login the capture cut off has no status: a row of its own. */
-        row = row_find_or_insert(statuses, x->unfinished ? G_MAXUINT32 : x->status, NULL, &created);
+        row = isl_st_row_find_or_insert(statuses, x->unfinished ? G_MAXUINT32 : x->status, NULL, &created);
         if (created)
-            set_str_take(row, LC_NAME, x->unfinished ? g_strdup("(no final response)") : status_label(x->status));
+            isl_st_set_str_take(row, LC_NAME, x->unfinished ? g_strdup("(no final response)") : status_label(x->status));
         login_count(row, x);
     }
     return TAP_PACKET_REDRAW;
@@ -310,8 +154,8 @@ static stat_tap_table_ui login_ui = {
     "iscsi,login",
     login_init,
     login_packet,
-    tables_reset,
-    tables_free_item,
+    isl_st_tables_reset,
+    isl_st_tables_free_item,
     login_filter_check,
     LC_N, login_fields,
     G_N_ELEMENTS(login_params), login_params,
@@ -354,7 +198,7 @@ static tap_param session_params[] = { { PARAM_FILTER, "filter", "Filter", NULL, 
 
 static ISL_STAT_INIT_RET sessions_init(stat_tap_table_ui *ui)
 {
-    table_find_or_add(ui, "Sessions");
+    isl_st_table_find_or_add(ui, "Sessions");
     ISL_STAT_INIT_OK;
 }
 
@@ -374,24 +218,24 @@ static void set_param(stat_tap_table_item_type *row, unsigned col, const isl_log
     const isl_key_def *d = isl_key_lookup(key);
     const char *v = d ? isl_nego_value(l->nego, d, NULL) : NULL;
 
-    set_str(row, col, v ? v : "-");
+    isl_st_set_str(row, col, v ? v : "-");
 }
 
 /* Every column gets a value: the CLI printer stops a row at an empty item. */
 static void session_new_row(stat_tap_table_item_type *row, const isl_session *s)
 {
-    set_uint(row, SC_NUM, s->number);
-    set_str(row, SC_INITIATOR, "-");
-    set_str(row, SC_TARGET, "-");
-    set_str_take(row, SC_ISID, g_strdup_printf("%02x%02x%02x%02x%02x%02x", s->isid[0], s->isid[1], s->isid[2],
+    isl_st_set_uint(row, SC_NUM, s->number);
+    isl_st_set_str(row, SC_INITIATOR, "-");
+    isl_st_set_str(row, SC_TARGET, "-");
+    isl_st_set_str_take(row, SC_ISID, g_strdup_printf("%02x%02x%02x%02x%02x%02x", s->isid[0], s->isid[1], s->isid[2],
                                                s->isid[3], s->isid[4], s->isid[5]));
-    set_str(row, SC_TSIH, "-");
-    set_str(row, SC_OUTCOME, "-");
-    set_str(row, SC_TIME, "-");
-    set_uint(row, SC_CONNS, 0);
+    isl_st_set_str(row, SC_TSIH, "-");
+    isl_st_set_str(row, SC_OUTCOME, "-");
+    isl_st_set_str(row, SC_TIME, "-");
+    isl_st_set_uint(row, SC_CONNS, 0);
     for (unsigned c = SC_HDIGEST; c <= SC_ERL; c++)
-        set_str(row, c, "-");
-    set_uint(row, SC_TARGETS, 0);
+        isl_st_set_str(row, c, "-");
+    isl_st_set_uint(row, SC_TARGETS, 0);
 }
 
 static void session_leading_login(stat_tap_table_item_type *row, const isl_xrec *x)
@@ -399,20 +243,20 @@ static void session_leading_login(stat_tap_table_item_type *row, const isl_xrec 
     const isl_login *l = x->login;
 
     if (x->failed)
-        set_str_take(row, SC_OUTCOME, g_strdup_printf("%s 0x%04x", isl_outcome_name(ISL_OUT_FAILED), x->status));
+        isl_st_set_str_take(row, SC_OUTCOME, g_strdup_printf("%s 0x%04x", isl_outcome_name(ISL_OUT_FAILED), x->status));
     else
-        set_str(row, SC_OUTCOME, isl_outcome_name(l->outcome));
-    set_str(row, SC_TSIH, "-");
+        isl_st_set_str(row, SC_OUTCOME, isl_outcome_name(l->outcome));
+    isl_st_set_str(row, SC_TSIH, "-");
     if (!x->failed)
-        set_str_take(row, SC_TSIH, g_strdup_printf("0x%04x", x->sess->tsih));
+        isl_st_set_str_take(row, SC_TSIH, g_strdup_printf("0x%04x", x->sess->tsih));
     if (x->time_ns >= 0)
-        set_str_take(row, SC_TIME, g_strdup_printf("%.3f", (double)x->time_ns / 1e6));
+        isl_st_set_str_take(row, SC_TIME, g_strdup_printf("%.3f", (double)x->time_ns / 1e6));
     if (x->failed || !l->nego)
         return;
     set_param(row, SC_HDIGEST, l, "HeaderDigest");
     set_param(row, SC_DDIGEST, l, "DataDigest");
-    set_str_take(row, SC_MRDSL_I, g_strdup_printf("%u", isl_nego_mrdsl(l->nego, ISL_SIDE_I, NULL)));
-    set_str_take(row, SC_MRDSL_T, g_strdup_printf("%u", isl_nego_mrdsl(l->nego, ISL_SIDE_T, NULL)));
+    isl_st_set_str_take(row, SC_MRDSL_I, g_strdup_printf("%u", isl_nego_mrdsl(l->nego, ISL_SIDE_I, NULL)));
+    isl_st_set_str_take(row, SC_MRDSL_T, g_strdup_printf("%u", isl_nego_mrdsl(l->nego, ISL_SIDE_T, NULL)));
     set_param(row, SC_MBL, l, "MaxBurstLength");
     set_param(row, SC_FBL, l, "FirstBurstLength");
     set_param(row, SC_ERL, l, "ErrorRecoveryLevel");
@@ -423,21 +267,21 @@ static tap_packet_status sessions_packet(void *tapdata, packet_info *pinfo _U_, 
 {
     const isl_xrec *x = data;
     const isl_session *s = x ? x->sess : NULL;
-    stat_tap_table *t = table_at(tapdata, 0);
+    stat_tap_table *t = isl_st_table_at(tapdata, 0);
     stat_tap_table_item_type *row;
     bool created;
 
     if (!s || !t)
         return TAP_PACKET_DONT_REDRAW;
-    row = row_find_or_insert(t, s->number, NULL, &created);
+    row = isl_st_row_find_or_insert(t, s->number, NULL, &created);
     if (created)
         session_new_row(row, s);
     /* Names and type are set once, during the login: any record has them. */
     if (s->initiator_name)
-        set_str(row, SC_INITIATOR, s->initiator_name);
+        isl_st_set_str(row, SC_INITIATOR, s->initiator_name);
     if (s->target_name)
-        set_str(row, SC_TARGET, s->target_name);
-    set_str(row, SC_TYPE, session_type_name(s->type));
+        isl_st_set_str(row, SC_TARGET, s->target_name);
+    isl_st_set_str(row, SC_TYPE, session_type_name(s->type));
 
     switch (x->kind) {
     case ISL_X_DISCOVERY_LOGIN:
@@ -447,17 +291,17 @@ static tap_packet_status sessions_packet(void *tapdata, packet_info *pinfo _U_, 
              * yet: a later record of the login replaces it): nothing settled. */
             if (x->login && (x->login->leading || x->login == s->leading) &&
                 (!x->provisional || !g_strcmp0(row[SC_OUTCOME].value.string_value, "-")))
-                set_str(row, SC_OUTCOME, "Not finished");
+                isl_st_set_str(row, SC_OUTCOME, "Not finished");
             break;
         }
         if (!x->failed)
-            set_uint(row, SC_CONNS, row[SC_CONNS].value.uint_value + 1);
+            isl_st_set_uint(row, SC_CONNS, row[SC_CONNS].value.uint_value + 1);
         if (x->login && (x->login->leading || x->login == s->leading))
             session_leading_login(row, x);
         break;
     case ISL_X_SENDTARGETS:
         /* Each SendTargets record counts its own reply: the same sum with any filter and pass. */
-        set_uint(row, SC_TARGETS, row[SC_TARGETS].value.uint_value + x->n_targets);
+        isl_st_set_uint(row, SC_TARGETS, row[SC_TARGETS].value.uint_value + x->n_targets);
         break;
     default:
         break;
@@ -477,8 +321,8 @@ static stat_tap_table_ui sessions_ui = {
     "iscsi,sessions",
     sessions_init,
     sessions_packet,
-    tables_reset,
-    tables_free_item,
+    isl_st_tables_reset,
+    isl_st_tables_free_item,
     sessions_filter_check,
     SC_N, session_fields,
     G_N_ELEMENTS(session_params), session_params,
@@ -490,4 +334,5 @@ void iscsi_login_register_stats(int proto _U_)
 {
     register_stat_tap_table_ui(&login_ui);
     register_stat_tap_table_ui(&sessions_ui);
+    iscsi_login_register_diff();
 }

@@ -163,6 +163,8 @@ EXPECT = {
     "text.final_to_nonfinal": E(9, "answers a request with F=0 (frame 8)"),
     "text.sequence_fields": E(10, "TTT 0x00000007, the target gave 0x00000005"),
     "text.over_mrdsl": E(9, "8880 bytes exceeds the initiator's MaxRecvDataSegmentLength 8192"),
+    # The capture starts with the response: a Note of its own, not login.incomplete.
+    "text.no_request": E(1, "Text Response without a captured Text Request (ITT 0x10000002)"),
     "disc.forbidden_pdu": E(8, "SCSI Command in a Discovery session"),
     "disc.sendtargets_extra": E(8, "also carries MaxRecvDataSegmentLength"),
     "disc.sendtargets_all_normal": E(8, "SendTargets=All in a Normal session"),
@@ -173,10 +175,11 @@ EXPECT = {
     "logout.reason": E(10, "reason 1 in a Discovery session"),
     "logout.nonzero_length": E(8, "8 data bytes", bug=UNSEEN.format(
         what="Logout Request with a data segment", frame=8,
-        actual="no logout.nonzero_length; frame 9 gets login.incomplete 'Logout Response "
+        actual="no logout.nonzero_length; frame 9 gets logout.no_request 'Logout Response "
                "without a captured Logout Request'")),
     "logout.response": E(9, "Logout response 1: CID not found"),
     "logout.traffic_after": E(9, "Text Request after Logout (frame 8)"),
+    "logout.no_request": E(1, "Logout Response without a captured Logout Request"),
     "session.reinstatement": E(11, "ISID 0x400001370000 logs in again with TSIH 0 while session 1"),
     # Every PDU after the login lacks the negotiated digest: frames 8 and 9.
     "digest.mismatch": E(8, "HeaderDigest=CRC32C negotiated", also=(("digest.mismatch", 9),)),

@@ -7,8 +7,10 @@ tests/gui/gui_driver.py drives it through the accessibility bus (AT-SPI):
 it reads the text of every cell of the statistics dialogs as Qt displays
 them, lists the Statistics menu, opens "iSCSI Sessions" from that menu,
 retaps the login dialog with a display filter typed into it and again
-without, opens a second login dialog from Service Response Time, and takes
-screenshots (tests/artifacts/gui-*.png).  The tests here compare all of it
+without, opens a second login dialog from Service Response Time, opens
+Statistics > Flow Graph with the flow type iSCSI Login Flows (the login
+ladder), and takes screenshots (tests/artifacts/gui-*.png; the ladder of
+crafted/redirect.pcap is docs/images/flow-graph.png).  The tests here compare all of it
 with tshark's -z output for the same capture.
 
 Needs the packages of tests/gui/install-deps.sh; without them every test
@@ -249,7 +251,7 @@ def test_gui_second_login_dialog_from_menu(tshark, xserver, capture):
 @pytest.mark.parametrize("capture", list(CAPTURES))
 def test_gui_screenshots_taken(tshark, xserver, capture):
     res = run_gui(tshark, xserver, capture)
-    assert len(res["kept_screenshots"]) == 2
+    assert len(res["kept_screenshots"]) == 3
     for shot in res["kept_screenshots"]:
         assert shot.stat().st_size > 20_000, shot   # a blank 2560x1200 PNG is far smaller
 
@@ -259,3 +261,17 @@ def test_gui_tables_hold_the_expected_titles(tshark, xserver):
     rows = run_gui(tshark, xserver, "real/multi-session.pcap")["login_z"]["rows"]
     parents = [r[0] for r in rows if not any(r[1:])]
     assert parents == [KINDS, PAIRS, STATUS]
+
+
+@pytest.mark.parametrize("capture", list(CAPTURES))
+def test_gui_flow_graph_draws_the_ladder_of_tshark(tshark, xserver, capture):
+    """Statistics > Flow Graph offers iSCSI Login Flows; picked, it draws one
+    item per arrow of tshark -z flow,iscsi_login,standard (Qt's Addresses:
+    Any is tshark's standard)."""
+    res = run_gui(tshark, xserver, capture)
+    assert "iSCSI Login Flows" in res["flow_types"]
+    assert res["flow_selected"] == "iSCSI Login Flows"
+    text = tshark.run("-n", "-q", "-r", tshark.capture(capture), "-z", "flow,iscsi_login,standard").stdout
+    arrows = sum(1 for line in text.splitlines() if "-->" in line or "<--" in line)
+    assert arrows > 0
+    assert res["flow_count"].endswith(f", {arrows} item(s)"), (res["flow_count"], text)

@@ -152,6 +152,21 @@ def render(checks, proto, fields):
     for f in plain:
         out.append("| `%s` | %s | %s | %s |" % (f[2], f[3], cell(f[1]), cell(f[7])))
 
+    out += ["", "## Flow graph (login ladder)", "",
+            "Sequence analysis `iscsi_login`: Statistics > Flow Graph, flow type \"iSCSI Login Flows\"; "
+            "`tshark -q -z flow,iscsi_login,network` or `,standard`, optionally followed by `,<display filter>`.  "
+            "One arrow per Login, Text and Logout PDU (`plugin/core/ladder.c`), labelled:", "",
+            "| PDU | label |", "|---|---|",
+            "| Login Request | `Login CSG\u2192NSG T` (or `Login CSG` without T), ` C` when continued, then its keys |",
+            "| Login Response | the same step (none with a non-zero status: T, CSG and NSG are reserved there), "
+            "its keys, `status 0xNNNN`, and on the final response the outcome |",
+            "| Text Request / Response | `Text` / `Text Rsp`, ` F`, ` C`, then its keys; "
+            "a final SendTargets response says how many targets it returned |",
+            "| Logout Request / Response | `Logout reason N` / `Logout Rsp N` |", "",
+            "Keys: the names of the pairs the PDU carries (a C-bit continued set on the PDU that completes it), "
+            "at most four, then `+N`.  The comment column is `Session N: ` and the whole label (tshark's text "
+            "graph cuts labels to the arrow's width); each session is one conversation (one colour in the GUI)."]
+
     counts = {}
     for r in checks:
         counts[r[4]] = counts.get(r[4], 0) + 1
@@ -189,6 +204,19 @@ def render(checks, proto, fields):
             name, note, SEVERITY[sev], GROUP[group], cell(summary), cell(example), cell(clause)))
     if clashes:
         out += ["", "### Problems found while generating", ""] + ["* " + c for c in clashes]
+    out += ["", "## Statistics", "",
+            "Fed by the `iscsi_login` tap; in tshark with `-z`, in Wireshark under Statistics.  Each "
+            "takes an optional display filter after its arguments.", "",
+            "| `-z` | menu | shows |", "|---|---|---|",
+            "| `iscsi,login` | Service Response Time › iSCSI Login Statistics | exchanges by kind, logins "
+            "by initiator -> target and by status: count, failures, untimed, min/max/avg/total time |",
+            "| `iscsi,sessions` | iSCSI Sessions | one row per session: names, ISID, TSIH, type, outcome, "
+            "login time, connections, main negotiated parameters, targets discovered |",
+            "| `iscsi,diff,A,B` | iSCSI Session Comparison | sessions A and B key by key: each one's offer "
+            "(\"(target)\" when the target spoke first), answer and result; `*` where the results differ, "
+            "`~` where only offers or answers do.  Wireshark's dialog cannot take A and B: it compares the "
+            "two lowest-numbered sessions whose login passes its display filter "
+            "(`iscsi_login.session in {3,7}`) |"]
     return "\n".join(out) + "\n"
 
 

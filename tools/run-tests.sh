@@ -13,6 +13,9 @@
 #   fuzz       short libFuzzer and capture-fuzzing rounds
 #   matrix     .debs for Wireshark 4.0 (bookworm, this host), 4.4 (trixie) and 4.6 (sid),
 #              each built, installed and tested in its release (packaging/matrix; root)
+#   upstream   Wireshark's own source checks (checkAPIs.pl, checkhf.pl, check_*.py...)
+#              of the release we build against, on the plugin sources
+#              (tools/check-upstream.sh; root the first time); not in the default run
 # e.g. ISCSI_LOGIN_STAGES="unit pytest" sudo bash tools/run-tests.sh   (quick)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -79,6 +82,10 @@ if want fuzz; then
     bash tests/fuzz/capture-fuzz.sh --seconds 100 || status=1   # ~2.5 min: baseline, ~100 s of isl-replay, 4 tshark cross-checks
     stamp "valgrind memcheck over every capture (errors and leaks in the plugin)"
     bash tests/fuzz/run-valgrind.sh || status=1
+fi
+if want upstream; then
+    stamp "Wireshark's source checks (tools/upstream-exceptions.txt lists the accepted findings)"
+    bash tools/check-upstream.sh </dev/null || status=1
 fi
 if [ -n "$matrix_pid" ]; then
     stamp "waiting for the package matrix"

@@ -8,47 +8,118 @@ static const char *const digest_values[] = { "CRC32C", "None", NULL };
 static const char *const auth_values[] = { "KRB5", "SRP", "CHAP", "None", "SPKM1", "SPKM2", NULL };
 static const char *const sessiontype_values[] = { "Discovery", "Normal", NULL };
 static const char *const taskreporting_values[] = { "RFC3720", "ResponseFence", "FastAbort", NULL };
+/* RFC 7143 §13.23: an offer lists both; only FastAbort is optional. */
+static const char *const taskreporting_must_offer[] = { "RFC3720", "ResponseFence", NULL };
 static const char *const srp_group_values[] = { "SRP-768", "SRP-1024", "SRP-1280", "SRP-1536",
     "SRP-2048", "MODP-3072", "MODP-4096", "MODP-6144", "MODP-8192", NULL };
+/* The same algorithms as chap_algs[] below, in its order (a unit test checks). */
 static const char *const chap_a_values[] = { "5", "6", "7", "8", NULL };
 
 #define MAXU24 16777215u
 #define SW ISL_KF_SESSION_WIDE
 
-static const isl_key_def key_table[] = {
+static const isl_key_def key_table[ISL_KEY_COUNT] = {
     /* Security stage (§12) */
-    { "AuthMethod", "auth_method", ISL_KIND_LIST, ISL_VT_LIST, ISL_BY_IT, ISL_USE_IO, ISL_STG_SEC,
-      0, 0, NULL, auth_values, 255, ISL_KF_PARAM, "authentication method" },
-    { "CHAP_A", "chap_a", ISL_KIND_LIST, ISL_VT_LIST, ISL_BY_IT, ISL_USE_IO, ISL_STG_SEC,
-      0, 0, NULL, chap_a_values, 255, ISL_KF_CHAP, "CHAP algorithm (5 MD5, 6 SHA-1, 7 SHA-256, 8 SHA3-256)" },
-    { "CHAP_I", "chap_i", ISL_KIND_AUTH, ISL_VT_NUMBER, ISL_BY_IT, ISL_USE_IO, ISL_STG_SEC,
-      0, 255, NULL, NULL, 255, ISL_KF_CHAP, "CHAP identifier" },
-    { "CHAP_C", "chap_c", ISL_KIND_AUTH, ISL_VT_BINARY, ISL_BY_IT, ISL_USE_IO, ISL_STG_SEC,
-      0, 0, NULL, NULL, 1024, ISL_KF_CHAP, "CHAP challenge" },
-    { "CHAP_N", "chap_n", ISL_KIND_AUTH, ISL_VT_UTF8, ISL_BY_IT, ISL_USE_IO, ISL_STG_SEC,
-      0, 0, NULL, NULL, 255, ISL_KF_CHAP, "CHAP name" },
-    { "CHAP_R", "chap_r", ISL_KIND_AUTH, ISL_VT_BINARY, ISL_BY_IT, ISL_USE_IO, ISL_STG_SEC,
-      0, 0, NULL, NULL, 1024, ISL_KF_CHAP, "CHAP response" },
-    { "SRP_U", "srp_u", ISL_KIND_AUTH, ISL_VT_TEXT, ISL_BY_I, ISL_USE_IO, ISL_STG_SEC,
-      0, 0, NULL, NULL, 255, ISL_KF_SRP, "SRP user name" },
-    { "TargetAuth", "target_auth", ISL_KIND_AUTH, ISL_VT_BOOL, ISL_BY_I, ISL_USE_IO, ISL_STG_SEC,
-      0, 0, NULL, NULL, 255, ISL_KF_SRP, "SRP: initiator asks for target authentication" },
-    { "SRP_GROUP", "srp_group", ISL_KIND_AUTH, ISL_VT_LIST, ISL_BY_IT, ISL_USE_IO, ISL_STG_SEC,
-      0, 0, NULL, srp_group_values, 255, ISL_KF_SRP, "SRP group" },
-    { "SRP_s", "srp_s", ISL_KIND_AUTH, ISL_VT_BINARY, ISL_BY_T, ISL_USE_IO, ISL_STG_SEC,
-      0, 0, NULL, NULL, 1024, ISL_KF_SRP, "SRP salt" },
-    { "SRP_A", "srp_a", ISL_KIND_AUTH, ISL_VT_BINARY, ISL_BY_I, ISL_USE_IO, ISL_STG_SEC,
-      0, 0, NULL, NULL, 1024, ISL_KF_SRP, "SRP A" },
-    { "SRP_B", "srp_b", ISL_KIND_AUTH, ISL_VT_BINARY, ISL_BY_T, ISL_USE_IO, ISL_STG_SEC,
-      0, 0, NULL, NULL, 1024, ISL_KF_SRP, "SRP B" },
-    { "SRP_M", "srp_m", ISL_KIND_AUTH, ISL_VT_BINARY, ISL_BY_I, ISL_USE_IO, ISL_STG_SEC,
-      0, 0, NULL, NULL, 1024, ISL_KF_SRP, "SRP M" },
-    { "SRP_HM", "srp_hm", ISL_KIND_AUTH, ISL_VT_BINARY, ISL_BY_T, ISL_USE_IO, ISL_STG_SEC,
-      0, 0, NULL, NULL, 1024, ISL_KF_SRP, "SRP HM" },
-    { "KRB_AP_REQ", "krb_ap_req", ISL_KIND_AUTH, ISL_VT_BINARY, ISL_BY_I, ISL_USE_IO, ISL_STG_SEC,
-      0, 0, NULL, NULL, 65536, ISL_KF_KRB, "Kerberos AP-REQ" },
-    { "KRB_AP_REP", "krb_ap_rep", ISL_KIND_AUTH, ISL_VT_BINARY, ISL_BY_T, ISL_USE_IO, ISL_STG_SEC,
-      0, 0, NULL, NULL, 65536, ISL_KF_KRB, "Kerberos AP-REP" },
+    [ISL_KEY_AUTH_METHOD] = {
+        .id = ISL_KEY_AUTH_METHOD, .name = "AuthMethod", .field = "auth_method",
+        .kind = ISL_KIND_LIST, .vtype = ISL_VT_LIST, .senders = ISL_BY_IT, .use = ISL_USE_IO,
+        .stages = ISL_STG_SEC,
+        .values = auth_values,
+        .max_len = 255, .flags = ISL_KF_PARAM,
+        .desc = "authentication method" },
+    [ISL_KEY_CHAP_A] = {
+        .id = ISL_KEY_CHAP_A, .name = "CHAP_A", .field = "chap_a",
+        .kind = ISL_KIND_LIST, .vtype = ISL_VT_LIST, .senders = ISL_BY_IT, .use = ISL_USE_IO,
+        .stages = ISL_STG_SEC,
+        .values = chap_a_values,
+        .max_len = 255, .flags = ISL_KF_CHAP,
+        .desc = "CHAP algorithm (5 MD5, 6 SHA-1, 7 SHA-256, 8 SHA3-256)" },
+    [ISL_KEY_CHAP_I] = {
+        .id = ISL_KEY_CHAP_I, .name = "CHAP_I", .field = "chap_i",
+        .kind = ISL_KIND_AUTH, .vtype = ISL_VT_NUMBER, .senders = ISL_BY_IT, .use = ISL_USE_IO,
+        .stages = ISL_STG_SEC,
+        .min = 0, .max = 255,
+        .max_len = 255, .flags = ISL_KF_CHAP | ISL_KF_AUTH_SYNTAX,
+        .desc = "CHAP identifier" },
+    [ISL_KEY_CHAP_C] = {
+        .id = ISL_KEY_CHAP_C, .name = "CHAP_C", .field = "chap_c",
+        .kind = ISL_KIND_AUTH, .vtype = ISL_VT_BINARY, .senders = ISL_BY_IT, .use = ISL_USE_IO,
+        .stages = ISL_STG_SEC,
+        .max_len = 1024, .flags = ISL_KF_CHAP,
+        .desc = "CHAP challenge" },
+    [ISL_KEY_CHAP_N] = {
+        .id = ISL_KEY_CHAP_N, .name = "CHAP_N", .field = "chap_n",
+        .kind = ISL_KIND_AUTH, .vtype = ISL_VT_UTF8, .senders = ISL_BY_IT, .use = ISL_USE_IO,
+        .stages = ISL_STG_SEC,
+        .max_len = 255, .flags = ISL_KF_CHAP,
+        .desc = "CHAP name" },
+    [ISL_KEY_CHAP_R] = {
+        .id = ISL_KEY_CHAP_R, .name = "CHAP_R", .field = "chap_r",
+        .kind = ISL_KIND_AUTH, .vtype = ISL_VT_BINARY, .senders = ISL_BY_IT, .use = ISL_USE_IO,
+        .stages = ISL_STG_SEC,
+        .max_len = 1024, .flags = ISL_KF_CHAP,
+        .desc = "CHAP response" },
+    [ISL_KEY_SRP_U] = {
+        .id = ISL_KEY_SRP_U, .name = "SRP_U", .field = "srp_u",
+        .kind = ISL_KIND_AUTH, .vtype = ISL_VT_TEXT, .senders = ISL_BY_I, .use = ISL_USE_IO,
+        .stages = ISL_STG_SEC,
+        .max_len = 255, .flags = ISL_KF_SRP,
+        .desc = "SRP user name" },
+    [ISL_KEY_TARGET_AUTH] = {
+        .id = ISL_KEY_TARGET_AUTH, .name = "TargetAuth", .field = "target_auth",
+        .kind = ISL_KIND_AUTH, .vtype = ISL_VT_BOOL, .senders = ISL_BY_I, .use = ISL_USE_IO,
+        .stages = ISL_STG_SEC,
+        .max_len = 255, .flags = ISL_KF_SRP,
+        .desc = "SRP: initiator asks for target authentication" },
+    [ISL_KEY_SRP_GROUP] = {
+        .id = ISL_KEY_SRP_GROUP, .name = "SRP_GROUP", .field = "srp_group",
+        .kind = ISL_KIND_AUTH, .vtype = ISL_VT_LIST, .senders = ISL_BY_IT, .use = ISL_USE_IO,
+        .stages = ISL_STG_SEC,
+        .values = srp_group_values,
+        .max_len = 255, .flags = ISL_KF_SRP,
+        .desc = "SRP group" },
+    [ISL_KEY_SRP_S] = {
+        .id = ISL_KEY_SRP_S, .name = "SRP_s", .field = "srp_s",
+        .kind = ISL_KIND_AUTH, .vtype = ISL_VT_BINARY, .senders = ISL_BY_T, .use = ISL_USE_IO,
+        .stages = ISL_STG_SEC,
+        .max_len = 1024, .flags = ISL_KF_SRP,
+        .desc = "SRP salt" },
+    [ISL_KEY_SRP_A] = {
+        .id = ISL_KEY_SRP_A, .name = "SRP_A", .field = "srp_a",
+        .kind = ISL_KIND_AUTH, .vtype = ISL_VT_BINARY, .senders = ISL_BY_I, .use = ISL_USE_IO,
+        .stages = ISL_STG_SEC,
+        .max_len = 1024, .flags = ISL_KF_SRP,
+        .desc = "SRP A" },
+    [ISL_KEY_SRP_B] = {
+        .id = ISL_KEY_SRP_B, .name = "SRP_B", .field = "srp_b",
+        .kind = ISL_KIND_AUTH, .vtype = ISL_VT_BINARY, .senders = ISL_BY_T, .use = ISL_USE_IO,
+        .stages = ISL_STG_SEC,
+        .max_len = 1024, .flags = ISL_KF_SRP,
+        .desc = "SRP B" },
+    [ISL_KEY_SRP_M] = {
+        .id = ISL_KEY_SRP_M, .name = "SRP_M", .field = "srp_m",
+        .kind = ISL_KIND_AUTH, .vtype = ISL_VT_BINARY, .senders = ISL_BY_I, .use = ISL_USE_IO,
+        .stages = ISL_STG_SEC,
+        .max_len = 1024, .flags = ISL_KF_SRP,
+        .desc = "SRP M" },
+    [ISL_KEY_SRP_HM] = {
+        .id = ISL_KEY_SRP_HM, .name = "SRP_HM", .field = "srp_hm",
+        .kind = ISL_KIND_AUTH, .vtype = ISL_VT_BINARY, .senders = ISL_BY_T, .use = ISL_USE_IO,
+        .stages = ISL_STG_SEC,
+        .max_len = 1024, .flags = ISL_KF_SRP,
+        .desc = "SRP HM" },
+    [ISL_KEY_KRB_AP_REQ] = {
+        .id = ISL_KEY_KRB_AP_REQ, .name = "KRB_AP_REQ", .field = "krb_ap_req",
+        .kind = ISL_KIND_AUTH, .vtype = ISL_VT_BINARY, .senders = ISL_BY_I, .use = ISL_USE_IO,
+        .stages = ISL_STG_SEC,
+        .max_len = 65536, .flags = ISL_KF_KRB,
+        .desc = "Kerberos AP-REQ" },
+    [ISL_KEY_KRB_AP_REP] = {
+        .id = ISL_KEY_KRB_AP_REP, .name = "KRB_AP_REP", .field = "krb_ap_rep",
+        .kind = ISL_KIND_AUTH, .vtype = ISL_VT_BINARY, .senders = ISL_BY_T, .use = ISL_USE_IO,
+        .stages = ISL_STG_SEC,
+        .max_len = 65536, .flags = ISL_KF_KRB,
+        .desc = "Kerberos AP-REP" },
 
     /* Operational and declarative keys (§13, RFC 7144).
      * ISL_KF_IRR_DISCOVERY follows each key's "Irrelevant when:
@@ -58,73 +129,213 @@ static const isl_key_def key_table[] = {
      * as RFC 3720 §12), TaskReporting and iSCSIProtocolLevel.  The digests,
      * MaxRecvDataSegmentLength, DefaultTime2Wait/Retain and
      * ErrorRecoveryLevel (which must be 0 there) have no such line. */
-    { "HeaderDigest", "header_digest", ISL_KIND_LIST, ISL_VT_LIST, ISL_BY_IT, ISL_USE_IO, ISL_STG_OP,
-      0, 0, "None", digest_values, 255, ISL_KF_PARAM, "header digest (CRC32C or None)" },
-    { "DataDigest", "data_digest", ISL_KIND_LIST, ISL_VT_LIST, ISL_BY_IT, ISL_USE_IO, ISL_STG_OP,
-      0, 0, "None", digest_values, 255, ISL_KF_PARAM, "data digest (CRC32C or None)" },
-    { "MaxConnections", "max_connections", ISL_KIND_NUM_MIN, ISL_VT_NUMBER, ISL_BY_IT, ISL_USE_LO, ISL_STG_OP,
-      1, 65535, "1", NULL, 255, SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY, "connections per session" },
-    { "SendTargets", "send_targets", ISL_KIND_SPECIAL, ISL_VT_TEXT, ISL_BY_I, ISL_USE_FFPO, ISL_STG_FFP,
-      0, 0, NULL, NULL, 255, SW, "discovery request (All, a target name, or empty)" },
-    { "TargetName", "target_name", ISL_KIND_DECL, ISL_VT_NAME, ISL_BY_IT, ISL_USE_IO, ISL_STG_LOGIN | ISL_STG_FFP,
-      0, 0, NULL, NULL, 223, SW | ISL_KF_IDENTITY | ISL_KF_MAY_REPEAT, "target iSCSI name" },
-    { "InitiatorName", "initiator_name", ISL_KIND_DECL, ISL_VT_NAME, ISL_BY_I, ISL_USE_IO, ISL_STG_LOGIN,
-      0, 0, NULL, NULL, 223, SW | ISL_KF_IDENTITY, "initiator iSCSI name" },
-    { "TargetAlias", "target_alias", ISL_KIND_DECL, ISL_VT_UTF8, ISL_BY_T, ISL_USE_ALL, ISL_STG_LOGIN | ISL_STG_FFP,
-      0, 0, NULL, NULL, 255, SW, "target alias" },
-    { "InitiatorAlias", "initiator_alias", ISL_KIND_DECL, ISL_VT_UTF8, ISL_BY_I, ISL_USE_ALL, ISL_STG_LOGIN | ISL_STG_FFP,
-      0, 0, NULL, NULL, 255, SW, "initiator alias" },
-    { "TargetAddress", "target_address", ISL_KIND_DECL, ISL_VT_ADDRESS, ISL_BY_T, ISL_USE_ALL, ISL_STG_LOGIN | ISL_STG_FFP,
-      0, 0, NULL, NULL, 255, SW | ISL_KF_MAY_REPEAT, "target address host[:port][,tpgt]" },
-    { "TargetPortalGroupTag", "target_portal_group_tag", ISL_KIND_DECL, ISL_VT_NUMBER, ISL_BY_T, ISL_USE_IO, ISL_STG_LOGIN,
-      0, 65535, NULL, NULL, 255, SW, "target portal group tag" },
-    { "InitialR2T", "initial_r2t", ISL_KIND_BOOL_OR, ISL_VT_BOOL, ISL_BY_IT, ISL_USE_LO, ISL_STG_OP,
-      0, 0, "Yes", NULL, 255, SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY, "unsolicited data needs an R2T first" },
-    { "ImmediateData", "immediate_data", ISL_KIND_BOOL_AND, ISL_VT_BOOL, ISL_BY_IT, ISL_USE_LO, ISL_STG_OP,
-      0, 0, "Yes", NULL, 255, SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY, "data may ride with the command" },
-    { "MaxRecvDataSegmentLength", "max_recv_data_segment_length", ISL_KIND_DECL, ISL_VT_NUMBER, ISL_BY_IT, ISL_USE_ALL,
-      ISL_STG_OP | ISL_STG_FFP, 512, MAXU24, "8192", NULL, 255, ISL_KF_DIRECTIONAL | ISL_KF_PARAM,
-      "largest data segment the declaring side receives" },
-    { "MaxBurstLength", "max_burst_length", ISL_KIND_NUM_MIN, ISL_VT_NUMBER, ISL_BY_IT, ISL_USE_LO, ISL_STG_OP,
-      512, MAXU24, "262144", NULL, 255, SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY, "largest solicited data sequence" },
-    { "FirstBurstLength", "first_burst_length", ISL_KIND_NUM_MIN, ISL_VT_NUMBER, ISL_BY_IT, ISL_USE_LO, ISL_STG_OP,
-      512, MAXU24, "65536", NULL, 255, SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY | ISL_KF_IRR_NO_UNSOLICITED,
-      "largest unsolicited data" },
-    { "DefaultTime2Wait", "default_time2wait", ISL_KIND_NUM_MAX, ISL_VT_NUMBER, ISL_BY_IT, ISL_USE_LO, ISL_STG_OP,
-      0, 3600, "2", NULL, 255, SW | ISL_KF_PARAM, "seconds to wait before reconnecting" },
-    { "DefaultTime2Retain", "default_time2retain", ISL_KIND_NUM_MIN, ISL_VT_NUMBER, ISL_BY_IT, ISL_USE_LO, ISL_STG_OP,
-      0, 3600, "20", NULL, 255, SW | ISL_KF_PARAM, "seconds the target keeps task state" },
-    { "MaxOutstandingR2T", "max_outstanding_r2t", ISL_KIND_NUM_MIN, ISL_VT_NUMBER, ISL_BY_IT, ISL_USE_LO, ISL_STG_OP,
-      1, 65535, "1", NULL, 255, SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY, "outstanding R2Ts per task" },
-    { "DataPDUInOrder", "data_pdu_in_order", ISL_KIND_BOOL_OR, ISL_VT_BOOL, ISL_BY_IT, ISL_USE_LO, ISL_STG_OP,
-      0, 0, "Yes", NULL, 255, SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY, "data PDUs in order" },
-    { "DataSequenceInOrder", "data_sequence_in_order", ISL_KIND_BOOL_OR, ISL_VT_BOOL, ISL_BY_IT, ISL_USE_LO, ISL_STG_OP,
-      0, 0, "Yes", NULL, 255, SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY, "data sequences in order" },
-    { "ErrorRecoveryLevel", "error_recovery_level", ISL_KIND_NUM_MIN, ISL_VT_NUMBER, ISL_BY_IT, ISL_USE_LO, ISL_STG_OP,
-      0, 2, "0", NULL, 255, SW | ISL_KF_PARAM, "error recovery level" },
-    { "SessionType", "session_type", ISL_KIND_DECL, ISL_VT_TEXT, ISL_BY_I, ISL_USE_LO, ISL_STG_LOGIN,
-      0, 0, "Normal", sessiontype_values, 255, SW | ISL_KF_IDENTITY, "Discovery or Normal" },
-    { "TaskReporting", "task_reporting", ISL_KIND_LIST, ISL_VT_LIST, ISL_BY_IT, ISL_USE_LO, ISL_STG_OP,
-      0, 0, "RFC3720", taskreporting_values, 255, SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY | ISL_KF_RFC7144,
-      "task reporting (RFC 7143 §13.23)" },
+    [ISL_KEY_HEADER_DIGEST] = {
+        .id = ISL_KEY_HEADER_DIGEST, .name = "HeaderDigest", .field = "header_digest",
+        .kind = ISL_KIND_LIST, .vtype = ISL_VT_LIST, .senders = ISL_BY_IT, .use = ISL_USE_IO,
+        .stages = ISL_STG_OP,
+        .def = "None", .values = digest_values,
+        .max_len = 255, .flags = ISL_KF_PARAM,
+        .desc = "header digest (CRC32C or None)" },
+    [ISL_KEY_DATA_DIGEST] = {
+        .id = ISL_KEY_DATA_DIGEST, .name = "DataDigest", .field = "data_digest",
+        .kind = ISL_KIND_LIST, .vtype = ISL_VT_LIST, .senders = ISL_BY_IT, .use = ISL_USE_IO,
+        .stages = ISL_STG_OP,
+        .def = "None", .values = digest_values,
+        .max_len = 255, .flags = ISL_KF_PARAM,
+        .desc = "data digest (CRC32C or None)" },
+    [ISL_KEY_MAX_CONNECTIONS] = {
+        .id = ISL_KEY_MAX_CONNECTIONS, .name = "MaxConnections", .field = "max_connections",
+        .kind = ISL_KIND_NUM_MIN, .vtype = ISL_VT_NUMBER, .senders = ISL_BY_IT, .use = ISL_USE_LO,
+        .stages = ISL_STG_OP,
+        .min = 1, .max = 65535, .def = "1",
+        .max_len = 255, .flags = SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY,
+        .desc = "connections per session" },
+    [ISL_KEY_SEND_TARGETS] = {
+        .id = ISL_KEY_SEND_TARGETS, .name = "SendTargets", .field = "send_targets",
+        .kind = ISL_KIND_SPECIAL, .vtype = ISL_VT_TEXT, .senders = ISL_BY_I, .use = ISL_USE_FFPO,
+        .stages = ISL_STG_FFP,
+        .max_len = 255, .flags = SW,
+        .desc = "discovery request (All, a target name, or empty)" },
+    [ISL_KEY_TARGET_NAME] = {
+        .id = ISL_KEY_TARGET_NAME, .name = "TargetName", .field = "target_name",
+        .kind = ISL_KIND_DECL, .vtype = ISL_VT_NAME, .senders = ISL_BY_IT, .use = ISL_USE_IO,
+        .stages = ISL_STG_LOGIN | ISL_STG_FFP,
+        /* the target names targets only in SendTargets responses (Text) */
+        .login_senders = ISL_BY_I,
+        .max_len = 223, .flags = SW | ISL_KF_IDENTITY | ISL_KF_MAY_REPEAT,
+        .desc = "target iSCSI name" },
+    [ISL_KEY_INITIATOR_NAME] = {
+        .id = ISL_KEY_INITIATOR_NAME, .name = "InitiatorName", .field = "initiator_name",
+        .kind = ISL_KIND_DECL, .vtype = ISL_VT_NAME, .senders = ISL_BY_I, .use = ISL_USE_IO,
+        .stages = ISL_STG_LOGIN,
+        .max_len = 223, .flags = SW | ISL_KF_IDENTITY,
+        .desc = "initiator iSCSI name" },
+    [ISL_KEY_TARGET_ALIAS] = {
+        .id = ISL_KEY_TARGET_ALIAS, .name = "TargetAlias", .field = "target_alias",
+        .kind = ISL_KIND_DECL, .vtype = ISL_VT_UTF8, .senders = ISL_BY_T, .use = ISL_USE_ALL,
+        .stages = ISL_STG_LOGIN | ISL_STG_FFP,
+        .max_len = 255, .flags = SW,
+        .desc = "target alias" },
+    [ISL_KEY_INITIATOR_ALIAS] = {
+        .id = ISL_KEY_INITIATOR_ALIAS, .name = "InitiatorAlias", .field = "initiator_alias",
+        .kind = ISL_KIND_DECL, .vtype = ISL_VT_UTF8, .senders = ISL_BY_I, .use = ISL_USE_ALL,
+        .stages = ISL_STG_LOGIN | ISL_STG_FFP,
+        .max_len = 255, .flags = SW,
+        .desc = "initiator alias" },
+    [ISL_KEY_TARGET_ADDRESS] = {
+        .id = ISL_KEY_TARGET_ADDRESS, .name = "TargetAddress", .field = "target_address",
+        .kind = ISL_KIND_DECL, .vtype = ISL_VT_ADDRESS, .senders = ISL_BY_T, .use = ISL_USE_ALL,
+        .stages = ISL_STG_LOGIN | ISL_STG_FFP,
+        .max_len = 255, .flags = SW | ISL_KF_MAY_REPEAT,
+        .desc = "target address host[:port][,tpgt]" },
+    [ISL_KEY_TARGET_PORTAL_GROUP_TAG] = {
+        .id = ISL_KEY_TARGET_PORTAL_GROUP_TAG, .name = "TargetPortalGroupTag", .field = "target_portal_group_tag",
+        .kind = ISL_KIND_DECL, .vtype = ISL_VT_NUMBER, .senders = ISL_BY_T, .use = ISL_USE_IO,
+        .stages = ISL_STG_LOGIN,
+        .min = 0, .max = 65535,
+        .max_len = 255, .flags = SW,
+        .desc = "target portal group tag" },
+    [ISL_KEY_INITIAL_R2T] = {
+        .id = ISL_KEY_INITIAL_R2T, .name = "InitialR2T", .field = "initial_r2t",
+        .kind = ISL_KIND_BOOL_OR, .vtype = ISL_VT_BOOL, .senders = ISL_BY_IT, .use = ISL_USE_LO,
+        .stages = ISL_STG_OP,
+        .def = "Yes",
+        .max_len = 255, .flags = SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY,
+        .desc = "unsolicited data needs an R2T first" },
+    [ISL_KEY_IMMEDIATE_DATA] = {
+        .id = ISL_KEY_IMMEDIATE_DATA, .name = "ImmediateData", .field = "immediate_data",
+        .kind = ISL_KIND_BOOL_AND, .vtype = ISL_VT_BOOL, .senders = ISL_BY_IT, .use = ISL_USE_LO,
+        .stages = ISL_STG_OP,
+        .def = "Yes",
+        .max_len = 255, .flags = SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY,
+        .desc = "data may ride with the command" },
+    [ISL_KEY_MAX_RECV_DATA_SEGMENT_LENGTH] = {
+        .id = ISL_KEY_MAX_RECV_DATA_SEGMENT_LENGTH, .name = "MaxRecvDataSegmentLength", .field = "max_recv_data_segment_length",
+        .kind = ISL_KIND_DECL, .vtype = ISL_VT_NUMBER, .senders = ISL_BY_IT, .use = ISL_USE_ALL,
+        .stages = ISL_STG_OP | ISL_STG_FFP,
+        .min = 512, .max = MAXU24, .def = "8192",
+        .max_len = 255, .flags = ISL_KF_DIRECTIONAL | ISL_KF_PARAM,
+        .desc = "largest data segment the declaring side receives" },
+    [ISL_KEY_MAX_BURST_LENGTH] = {
+        .id = ISL_KEY_MAX_BURST_LENGTH, .name = "MaxBurstLength", .field = "max_burst_length",
+        .kind = ISL_KIND_NUM_MIN, .vtype = ISL_VT_NUMBER, .senders = ISL_BY_IT, .use = ISL_USE_LO,
+        .stages = ISL_STG_OP,
+        .min = 512, .max = MAXU24, .def = "262144",
+        .max_len = 255, .flags = SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY,
+        .desc = "largest solicited data sequence" },
+    [ISL_KEY_FIRST_BURST_LENGTH] = {
+        .id = ISL_KEY_FIRST_BURST_LENGTH, .name = "FirstBurstLength", .field = "first_burst_length",
+        .kind = ISL_KIND_NUM_MIN, .vtype = ISL_VT_NUMBER, .senders = ISL_BY_IT, .use = ISL_USE_LO,
+        .stages = ISL_STG_OP,
+        .min = 512, .max = MAXU24, .def = "65536",
+        .max_len = 255, .flags = SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY | ISL_KF_IRR_NO_UNSOLICITED,
+        .desc = "largest unsolicited data" },
+    [ISL_KEY_DEFAULT_TIME2WAIT] = {
+        .id = ISL_KEY_DEFAULT_TIME2WAIT, .name = "DefaultTime2Wait", .field = "default_time2wait",
+        .kind = ISL_KIND_NUM_MAX, .vtype = ISL_VT_NUMBER, .senders = ISL_BY_IT, .use = ISL_USE_LO,
+        .stages = ISL_STG_OP,
+        .min = 0, .max = 3600, .def = "2",
+        .max_len = 255, .flags = SW | ISL_KF_PARAM,
+        .desc = "seconds to wait before reconnecting" },
+    [ISL_KEY_DEFAULT_TIME2RETAIN] = {
+        .id = ISL_KEY_DEFAULT_TIME2RETAIN, .name = "DefaultTime2Retain", .field = "default_time2retain",
+        .kind = ISL_KIND_NUM_MIN, .vtype = ISL_VT_NUMBER, .senders = ISL_BY_IT, .use = ISL_USE_LO,
+        .stages = ISL_STG_OP,
+        .min = 0, .max = 3600, .def = "20",
+        .max_len = 255, .flags = SW | ISL_KF_PARAM,
+        .desc = "seconds the target keeps task state" },
+    [ISL_KEY_MAX_OUTSTANDING_R2T] = {
+        .id = ISL_KEY_MAX_OUTSTANDING_R2T, .name = "MaxOutstandingR2T", .field = "max_outstanding_r2t",
+        .kind = ISL_KIND_NUM_MIN, .vtype = ISL_VT_NUMBER, .senders = ISL_BY_IT, .use = ISL_USE_LO,
+        .stages = ISL_STG_OP,
+        .min = 1, .max = 65535, .def = "1",
+        .max_len = 255, .flags = SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY,
+        .desc = "outstanding R2Ts per task" },
+    [ISL_KEY_DATA_PDU_IN_ORDER] = {
+        .id = ISL_KEY_DATA_PDU_IN_ORDER, .name = "DataPDUInOrder", .field = "data_pdu_in_order",
+        .kind = ISL_KIND_BOOL_OR, .vtype = ISL_VT_BOOL, .senders = ISL_BY_IT, .use = ISL_USE_LO,
+        .stages = ISL_STG_OP,
+        .def = "Yes",
+        .max_len = 255, .flags = SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY,
+        .desc = "data PDUs in order" },
+    [ISL_KEY_DATA_SEQUENCE_IN_ORDER] = {
+        .id = ISL_KEY_DATA_SEQUENCE_IN_ORDER, .name = "DataSequenceInOrder", .field = "data_sequence_in_order",
+        .kind = ISL_KIND_BOOL_OR, .vtype = ISL_VT_BOOL, .senders = ISL_BY_IT, .use = ISL_USE_LO,
+        .stages = ISL_STG_OP,
+        .def = "Yes",
+        .max_len = 255, .flags = SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY,
+        .desc = "data sequences in order" },
+    [ISL_KEY_ERROR_RECOVERY_LEVEL] = {
+        .id = ISL_KEY_ERROR_RECOVERY_LEVEL, .name = "ErrorRecoveryLevel", .field = "error_recovery_level",
+        .kind = ISL_KIND_NUM_MIN, .vtype = ISL_VT_NUMBER, .senders = ISL_BY_IT, .use = ISL_USE_LO,
+        .stages = ISL_STG_OP,
+        .min = 0, .max = 2, .def = "0",
+        .max_len = 255, .flags = SW | ISL_KF_PARAM,
+        .desc = "error recovery level" },
+    [ISL_KEY_SESSION_TYPE] = {
+        .id = ISL_KEY_SESSION_TYPE, .name = "SessionType", .field = "session_type",
+        .kind = ISL_KIND_DECL, .vtype = ISL_VT_TEXT, .senders = ISL_BY_I, .use = ISL_USE_LO,
+        .stages = ISL_STG_LOGIN,
+        .def = "Normal", .values = sessiontype_values,
+        .max_len = 255, .flags = SW | ISL_KF_IDENTITY | ISL_KF_EVERY_LOGIN | ISL_KF_CLOSED_VALUES,
+        .closed_check = ISL_CHK_LOGIN_SESSIONTYPE_VALUE,
+        .desc = "Discovery or Normal" },
+    [ISL_KEY_TASK_REPORTING] = {
+        .id = ISL_KEY_TASK_REPORTING, .name = "TaskReporting", .field = "task_reporting",
+        .kind = ISL_KIND_LIST, .vtype = ISL_VT_LIST, .senders = ISL_BY_IT, .use = ISL_USE_LO,
+        .stages = ISL_STG_OP,
+        .def = "RFC3720", .values = taskreporting_values,
+        .max_len = 255, .flags = SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY | ISL_KF_RFC7144,
+        .must_offer = taskreporting_must_offer, .must_offer_check = ISL_CHK_NEG_TASKREPORTING_OFFER,
+        .desc = "task reporting (RFC 7143 §13.23)" },
     /* RFC 7143 §13.24 leaves the default to RFC 7144: 1 means RFC 7143. */
-    { "iSCSIProtocolLevel", "iscsi_protocol_level", ISL_KIND_NUM_MIN, ISL_VT_NUMBER, ISL_BY_IT, ISL_USE_LO, ISL_STG_OP,
-      0, 31, "1", NULL, 255, SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY | ISL_KF_RFC7144, "protocol level" },
-    { "X#NodeArchitecture", "x_node_architecture", ISL_KIND_DECL, ISL_VT_UTF8, ISL_BY_IT, ISL_USE_LO, ISL_STG_OP,
-      0, 0, NULL, NULL, 255, SW, "node architecture (informational)" },
+    [ISL_KEY_ISCSI_PROTOCOL_LEVEL] = {
+        .id = ISL_KEY_ISCSI_PROTOCOL_LEVEL, .name = "iSCSIProtocolLevel", .field = "iscsi_protocol_level",
+        .kind = ISL_KIND_NUM_MIN, .vtype = ISL_VT_NUMBER, .senders = ISL_BY_IT, .use = ISL_USE_LO,
+        .stages = ISL_STG_OP,
+        .min = 0, .max = 31, .def = "1",
+        .max_len = 255, .flags = SW | ISL_KF_PARAM | ISL_KF_IRR_DISCOVERY | ISL_KF_RFC7144,
+        .desc = "protocol level" },
+    [ISL_KEY_X_NODE_ARCHITECTURE] = {
+        .id = ISL_KEY_X_NODE_ARCHITECTURE, .name = "X#NodeArchitecture", .field = "x_node_architecture",
+        .kind = ISL_KIND_DECL, .vtype = ISL_VT_UTF8, .senders = ISL_BY_IT, .use = ISL_USE_LO,
+        .stages = ISL_STG_OP,
+        .max_len = 255, .flags = SW,
+        .desc = "node architecture (informational)" },
 
     /* RFC 3720 markers, removed by RFC 7143 §13 (answer Reject) */
-    { "IFMarker", "if_marker", ISL_KIND_BOOL_AND, ISL_VT_BOOL, ISL_BY_IT, ISL_USE_IO, ISL_STG_OP,
-      0, 0, "No", NULL, 255, ISL_KF_OBSOLETE, "obsolete: markers to the target" },
-    { "OFMarker", "of_marker", ISL_KIND_BOOL_AND, ISL_VT_BOOL, ISL_BY_IT, ISL_USE_IO, ISL_STG_OP,
-      0, 0, "No", NULL, 255, ISL_KF_OBSOLETE, "obsolete: markers to the initiator" },
-    { "IFMarkInt", "if_mark_int", ISL_KIND_RANGE, ISL_VT_RANGE, ISL_BY_IT, ISL_USE_IO, ISL_STG_OP,
-      1, 65535, "2048", NULL, 255, ISL_KF_OBSOLETE, "obsolete: marker interval" },
-    { "OFMarkInt", "of_mark_int", ISL_KIND_RANGE, ISL_VT_RANGE, ISL_BY_IT, ISL_USE_IO, ISL_STG_OP,
-      1, 65535, "2048", NULL, 255, ISL_KF_OBSOLETE, "obsolete: marker interval" },
+    [ISL_KEY_IF_MARKER] = {
+        .id = ISL_KEY_IF_MARKER, .name = "IFMarker", .field = "if_marker",
+        .kind = ISL_KIND_BOOL_AND, .vtype = ISL_VT_BOOL, .senders = ISL_BY_IT, .use = ISL_USE_IO,
+        .stages = ISL_STG_OP,
+        .def = "No",
+        .max_len = 255, .flags = ISL_KF_OBSOLETE,
+        .desc = "obsolete: markers to the target" },
+    [ISL_KEY_OF_MARKER] = {
+        .id = ISL_KEY_OF_MARKER, .name = "OFMarker", .field = "of_marker",
+        .kind = ISL_KIND_BOOL_AND, .vtype = ISL_VT_BOOL, .senders = ISL_BY_IT, .use = ISL_USE_IO,
+        .stages = ISL_STG_OP,
+        .def = "No",
+        .max_len = 255, .flags = ISL_KF_OBSOLETE,
+        .desc = "obsolete: markers to the initiator" },
+    [ISL_KEY_IF_MARK_INT] = {
+        .id = ISL_KEY_IF_MARK_INT, .name = "IFMarkInt", .field = "if_mark_int",
+        .kind = ISL_KIND_RANGE, .vtype = ISL_VT_RANGE, .senders = ISL_BY_IT, .use = ISL_USE_IO,
+        .stages = ISL_STG_OP,
+        .min = 1, .max = 65535, .def = "2048",
+        .max_len = 255, .flags = ISL_KF_OBSOLETE,
+        .desc = "obsolete: marker interval" },
+    [ISL_KEY_OF_MARK_INT] = {
+        .id = ISL_KEY_OF_MARK_INT, .name = "OFMarkInt", .field = "of_mark_int",
+        .kind = ISL_KIND_RANGE, .vtype = ISL_VT_RANGE, .senders = ISL_BY_IT, .use = ISL_USE_IO,
+        .stages = ISL_STG_OP,
+        .min = 1, .max = 65535, .def = "2048",
+        .max_len = 255, .flags = ISL_KF_OBSOLETE,
+        .desc = "obsolete: marker interval" },
 };
 
 #define N_KEYS (sizeof key_table / sizeof key_table[0])
+G_STATIC_ASSERT(N_KEYS == ISL_KEY_COUNT);
 
 const isl_key_def *isl_key_lookup(const char *name)
 {
@@ -143,6 +354,16 @@ const isl_key_def *isl_key_lookup_nocase(const char *name)
     return NULL;
 }
 
+const isl_key_def *isl_key_by_id(isl_key_id id)
+{
+    return (unsigned)id < N_KEYS ? &key_table[id] : NULL;
+}
+
+uint8_t isl_key_senders(const isl_key_def *def, bool login)
+{
+    return login && def->login_senders ? def->login_senders : def->senders;
+}
+
 unsigned isl_key_count(void) { return N_KEYS; }
 const isl_key_def *isl_key_at(unsigned i) { return i < N_KEYS ? &key_table[i] : NULL; }
 unsigned isl_key_index(const isl_key_def *def) { return (unsigned)(def - key_table); }
@@ -158,3 +379,53 @@ bool isl_key_is_extension(const char *name)
 {
     return name[0] == 'X' && (name[1] == '-' || name[1] == '#');
 }
+
+/* The same methods as auth_values[] above, in its order (a unit test checks).
+ * SRP and KRB5 items are long: RFC 7143 §6.1 raises the security stage's
+ * text a receiver must accept to 64 KiB for them. */
+static const isl_auth_method_def auth_methods[] = {
+    { "KRB5", ISL_KF_KRB, 65536 },
+    { "SRP", ISL_KF_SRP, 65536 },
+    { "CHAP", ISL_KF_CHAP, 8192 },
+    { "None", 0, 8192 },
+    { "SPKM1", 0, 8192 },
+    { "SPKM2", 0, 8192 },
+};
+
+const isl_auth_method_def *isl_auth_method_lookup(const char *name)
+{
+    if (!name)
+        return NULL;
+    for (unsigned i = 0; i < G_N_ELEMENTS(auth_methods); i++)
+        if (strcmp(auth_methods[i].name, name) == 0)
+            return &auth_methods[i];
+    return NULL;
+}
+
+bool isl_auth_method_is(const char *method, uint32_t key_flag)
+{
+    const isl_auth_method_def *m = isl_auth_method_lookup(method);
+    return m && m->key_flag == key_flag;
+}
+
+/* RFC 7143 §12.1.3 makes MD5 mandatory to offer; 6-8 are the IANA PPP
+ * authentication-algorithm numbers of SHA-1, SHA-256 and SHA3-256 (not in 7143). */
+static const isl_chap_alg chap_algs[] = {
+    { "5", "MD5", 16, true },
+    { "6", "SHA-1", 20, false },
+    { "7", "SHA-256", 32, false },
+    { "8", "SHA3-256", 32, false },
+};
+
+const isl_chap_alg *isl_chap_alg_lookup(const char *value)
+{
+    if (!value)
+        return NULL;
+    for (unsigned i = 0; i < G_N_ELEMENTS(chap_algs); i++)
+        if (strcmp(chap_algs[i].value, value) == 0)
+            return &chap_algs[i];
+    return NULL;
+}
+
+unsigned isl_chap_alg_count(void) { return G_N_ELEMENTS(chap_algs); }
+const isl_chap_alg *isl_chap_alg_at(unsigned i) { return i < G_N_ELEMENTS(chap_algs) ? &chap_algs[i] : NULL; }

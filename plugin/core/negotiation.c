@@ -106,6 +106,17 @@ const isl_kst *isl_nego_find(const isl_nego *n, const char *name)
     return NULL;
 }
 
+const isl_kst *isl_nego_find_id(const isl_nego *n, isl_key_id id)
+{
+    const isl_key_def *d = isl_key_by_id(id);
+    /* key states of standard keys carry the table's own name pointer */
+    for (const kst_slab *sl = n->slabs; d && sl; sl = sl->next)
+        for (unsigned i = 0; i < sl->used; i++)
+            if (sl->k[i].def == d)
+                return &sl->k[i];
+    return NULL;
+}
+
 static isl_kst *kst_get(isl_nego *n, const isl_key_def *def, const char *name, bool *created)
 {
     isl_kst *k = (isl_kst *)isl_nego_find(n, def ? def->name : name);
@@ -131,136 +142,6 @@ static isl_kst *kst_get(isl_nego *n, const isl_key_def *def, const char *name, b
     return k;
 }
 
-/* ---- value validation ------------------------------------------------- */
-
-static bool value_ok_for_def(const isl_key_def *d, const char *key, const char *v, bool answer,
-                             isl_findings *out)
-{
-    size_t len = strlen(v);
-
-    if (answer && isl_is_reserved_constant(v))
-        return true;
-    if (d->vtype != ISL_VT_BINARY && len > d->max_len) {
-        isl_report(out, ISL_CHK_FMT_VALUE_TOO_LONG, "%s value is %zu bytes (limit %u)", key, len, d->max_len);
-        return false;
-    }
-    switch (d->vtype) {
-    case ISL_VT_NUMBER: {
-        uint64_t x;
-        isl_num_status st;
-        if (d->flags & ISL_KF_CHAP)
-            return true;   /* CHAP_I: chap_key() reports chap.i_range */
-        st = isl_parse_number(v, &x);
-        if (st == ISL_NUM_RANGE) {
-            isl_report(out, ISL_CHK_NEG_RANGE_MISUSE, "%s=%s: a range (a~b) is only allowed for the obsolete marker interval keys", key, v);
-            return false;
-        }
-        if (st != ISL_NUM_OK) {
-            isl_report(out, ISL_CHK_FMT_BAD_NUMBER, "%s=%s is not a valid number%s", key, v,
-                       st == ISL_NUM_OVERFLOW ? " (2^64 or more)" : st == ISL_NUM_EMPTY ? " (empty)" : "");
-            return false;
-        }
-        if (x < d->min || x > d->max) {
-            isl_report(out, ISL_CHK_NEG_OUT_OF_RANGE, "%s=%s is outside %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT,
-                       key, v, d->min, d->max);
-            return false;
-        }
-        return true;
-    }
-    case ISL_VT_BOOL:
-        if (strcmp(v, "Yes") && strcmp(v, "No")) {
-            if (!g_ascii_strcasecmp(v, "yes") || !g_ascii_strcasecmp(v, "no"))
-                isl_report(out, ISL_CHK_FMT_CASE, "%s=%s: boolean values are case-sensitive (Yes or No)", key, v);
-            else
-                isl_report(out, ISL_CHK_NEG_BOOL_VALUE, "%s=%s is not Yes or No", key, v);
-            return false;
-        }
-        return true;
-    case ISL_VT_LIST:
-    case ISL_VT_TEXT: {
-        char bad = isl_text_value_bad_char(v, d->vtype == ISL_VT_LIST);
-        if (bad) {
-            isl_report(out, ISL_CHK_FMT_VALUE_CHARS, "%s=\"%s\": '%c' is not allowed in a %s", key, v,
-                       bad, d->vtype == ISL_VT_LIST ? "list of values" : "text value");
-            return false;
-        }
-        if (d->values) {
-            gchar **items = g_strsplit(v, ",", -1);
-            bool ok = true;
-            for (gchar **it = items; *it && ok; it++) {
-                bool known = false, nocase = false;
-                for (const char *const *kv = d->values; *kv; kv++) {
-                    if (!strcmp(*kv, *it))
-                        known = true;
-                    else if (!g_ascii_strcasecmp(*kv, *it))
-                        nocase = true;
-                }
-                if (!known && nocase) {
-                    isl_report(out, ISL_CHK_FMT_CASE, "%s=%s: \"%s\" has the wrong case; values are case-sensitive", key, v, *it);
-                    ok = false;
-                } else if (!known && d->vtype == ISL_VT_TEXT) {
-                    isl_report(out, ISL_CHK_LOGIN_SESSIONTYPE_VALUE, "%s=%s is not one of the defined values", key, v);
-                    ok = false;
-                }
-            }
-            g_strfreev(items);
-            return ok;
-        }
-        return true;
-    }
-    case ISL_VT_NAME:
-        if (!isl_name_valid(v)) {
-            isl_report(out, ISL_CHK_LOGIN_NAME_FORMAT, "%s \"%s\" is not a valid iqn., eui. or naa. name%s", key, v,
-                       len > 223 ? " (longer than 223 bytes)" : "");
-        }
-        return true;
-    case ISL_VT_BINARY: {
-        size_t blen = 0;
-        isl_bin_status st = isl_parse_binary(v, &blen);
-        if (st != ISL_BIN_OK) {
-            isl_report(out, ISL_CHK_FMT_BAD_BINARY, "%s=%.40s%s is not valid %s", key, v, len > 40 ? "..." : "",
-                       st == ISL_BIN_BAD_HEX ? "hex (0x)" : st == ISL_BIN_BAD_BASE64 ? "base64 (0b)" :
-                       st == ISL_BIN_EMPTY ? "binary (empty)" : "binary (needs 0x or 0b)");
-            return false;
-        }
-        if (blen > d->max_len) {
-            isl_report(out, ISL_CHK_FMT_VALUE_TOO_LONG, "%s is %zu bytes decoded (limit %u)", key, blen, d->max_len);
-            return false;
-        }
-        return true;
-    }
-    case ISL_VT_ADDRESS: {
-        char *host;
-        unsigned port;
-        int tpgt;
-        if (!isl_parse_address(v, &host, &port, &tpgt)) {
-            isl_report(out, ISL_CHK_FMT_VALUE_CHARS, "%s=%s is not host[:port][,tpgt]", key, v);
-            return false;
-        }
-        g_free(host);
-        return true;
-    }
-    case ISL_VT_RANGE: {
-        uint64_t lo, hi;
-        if (!isl_parse_range(v, &lo, &hi)) {
-            uint64_t x;
-            if (isl_parse_number(v, &x) != ISL_NUM_OK) {
-                isl_report(out, ISL_CHK_FMT_BAD_NUMBER, "%s=%s is neither a number nor a range a~b", key, v);
-                return false;
-            }
-        }
-        return true;
-    }
-    case ISL_VT_UTF8:
-        if (!g_utf8_validate(v, -1, NULL)) {
-            isl_report(out, ISL_CHK_FMT_VALUE_CHARS, "%s value is not valid UTF-8", key);
-            return false;
-        }
-        return true;
-    }
-    return true;
-}
-
 static bool num_of(const char *v, uint64_t *x) { return v && isl_parse_number(v, x) == ISL_NUM_OK; }
 
 static bool kind_negotiated(const isl_kst *k)
@@ -276,270 +157,593 @@ static bool kind_negotiated(const isl_kst *k)
     }
 }
 
-/* An answer was received for k: check it against the offer, set the result. */
-static bool stage_allowed(const isl_key_def *d, isl_stage st);
-
-static void settle(isl_nego *n, isl_kst *k, isl_side ans, uint32_t frame, isl_findings *out)
+/* AND-No and OR-Yes settle on the offer alone: RFC 7143 §6.2.2 lets the
+ * acceptor stay silent. */
+static bool offer_needs_no_answer(const isl_key_def *d, const char *v)
 {
-    isl_side off = ISL_OTHER(ans);
-    const char *o = k->value[off], *a = k->value[ans];
-    const isl_key_def *d = k->def;
-    uint64_t xo, xa;
-
-    k->answered = true;
-    k->result_frame = frame;
-
-    if (!strcmp(a, "Reject")) {
-        bool admissible = false;
-        if (d && (d->kind == ISL_KIND_NUM_MIN || d->kind == ISL_KIND_NUM_MAX))
-            admissible = num_of(o, &xo) && xo >= d->min && xo <= d->max;
-        else if (d && (d->kind == ISL_KIND_BOOL_AND || d->kind == ISL_KIND_BOOL_OR) && !(d->flags & ISL_KF_OBSOLETE))
-            admissible = !strcmp(o, "Yes") || !strcmp(o, "No");
-        if (d && n->login && !n->leading && d->use == ISL_USE_LO)
-            admissible = false;   /* leading-only key offered on an added connection */
-        if (d && (!stage_allowed(d, (isl_stage)k->stage[off]) ||
-                  (k->stage[off] == ISL_STAGE_FFP && (d->use == ISL_USE_LO || d->use == ISL_USE_IO))))
-            admissible = false;   /* offered in a stage where the key is not allowed */
-        if (admissible)
-            isl_report(out, ISL_CHK_NEG_REJECT_ADMISSIBLE, "%s answered %s=Reject to the admissible offer %s (frame %u)",
-                       isl_side_name(ans), k->name, o, k->frame[off]);
-        isl_report(out, ISL_CHK_NEG_REJECT_SEEN, "%s rejected %s=%s (frame %u); the value stays at its default%s",
-                   isl_side_name(ans), k->name, o, k->frame[off], d && (d->flags & ISL_KF_OBSOLETE) ? " (obsolete key: Reject is the RFC 7143 answer)" : "");
-        return;
-    }
-    if (!strcmp(a, "NotUnderstood")) {
-        if (!d)
-            return;   /* normal for extension and unknown keys */
-        if (d->flags & ISL_KF_RFC7144)
-            isl_report(out, ISL_CHK_NEG_NOTUNDERSTOOD_7144, "%s answered %s=NotUnderstood: a pre-RFC 7143 (RFC 3720) implementation",
-                       isl_side_name(ans), k->name);
-        else
-            isl_report(out, ISL_CHK_NEG_NOTUNDERSTOOD_STD, "%s answered %s=NotUnderstood; %s",
-                       isl_side_name(ans), k->name, (d->flags & ISL_KF_OBSOLETE) ?
-                       "RFC 7143 forbids NotUnderstood for the marker keys (answer Reject)" :
-                       "every RFC 7143 key must be understood");
-        return;
-    }
-    if (d && (d->flags & ISL_KF_OBSOLETE)) {
-        bool ok = (d->kind == ISL_KIND_BOOL_AND && !strcmp(a, "No"));
-        if (!ok)
-            isl_report(out, ISL_CHK_NEG_MARKER_ANSWER, "%s answered %s=%s; RFC 7143 requires Reject%s",
-                       isl_side_name(ans), k->name, a, d->kind == ISL_KIND_BOOL_AND ? " (or No)" : "");
-        if (d->kind == ISL_KIND_RANGE && strchr(a, '~'))
-            isl_report(out, ISL_CHK_NEG_RANGE_MISUSE, "%s answered %s=%s: an answer must be a single value",
-                       isl_side_name(ans), k->name, a);
-        if (strcmp(a, "Irrelevant"))
-            k->result = a;
-        else
-            k->irrelevant = true;
-        return;
-    }
-    if (!strcmp(a, "Irrelevant")) {
-        bool expected = d && n->type == ISL_ST_DISCOVERY && (d->flags & ISL_KF_IRR_DISCOVERY);
-        /* The acceptor has no value: never show the default in its place,
-         * whether or not the answer was right. */
-        k->irrelevant = true;
-        if (d && (d->flags & ISL_KF_IRR_NO_UNSOLICITED))
-            expected = true;  /* InitialR2T and ImmediateData may be settled later in the stage */
-        if (!expected && d)
-            isl_report(out, ISL_CHK_NEG_IRRELEVANT_UNEXPECTED, "%s answered %s=Irrelevant where it is relevant%s",
-                       isl_side_name(ans), k->name, n->type == ISL_ST_NORMAL ? " (Normal session)" : "");
-        return;
-    }
-    if (!d) {
-        k->result = a;
-        return;
-    }
-    switch (d->kind) {
-    case ISL_KIND_LIST: {
-        int idx;
-        if (strchr(a, ',')) {
-            isl_report(out, ISL_CHK_NEG_LIST_ANSWER_MULTI, "%s answered %s=%s: an answer must hold exactly one value (offer: %s, frame %u)",
-                       isl_side_name(ans), k->name, a, o, k->frame[off]);
-            return;
-        }
-        idx = isl_list_index(o, a);
-        if (idx < 0) {
-            isl_report(out, ISL_CHK_NEG_LIST_ANSWER_NOT_OFFERED, "%s answered %s=%s, not in the %s's offer (%s, frame %u)",
-                       isl_side_name(ans), k->name, a, side_lc(off), o, k->frame[off]);
-            return;
-        }
-        if (idx > 0)
-            isl_report(out, ISL_CHK_NEG_LIST_NOT_FIRST, "%s chose %s=%s; the %s preferred %.*s (frame %u)",
-                       isl_side_name(ans), k->name, a, side_lc(off), (int)strcspn(o, ","), o, k->frame[off]);
-        k->result = a;
-        return;
-    }
-    case ISL_KIND_NUM_MIN:
-    case ISL_KIND_NUM_MAX:
-        if (!num_of(o, &xo) || !num_of(a, &xa))
-            return;   /* syntax already reported */
-        if (d->kind == ISL_KIND_NUM_MIN && xa > xo)
-            isl_report(out, ISL_CHK_NEG_MIN_ANSWER_ABOVE_OFFER, "%s answered %s=%s, above the %s's offer %s (frame %u); the result is the minimum",
-                       isl_side_name(ans), k->name, a, side_lc(off), o, k->frame[off]);
-        if (d->kind == ISL_KIND_NUM_MAX && xa < xo)
-            isl_report(out, ISL_CHK_NEG_MAX_ANSWER_BELOW_OFFER, "%s answered %s=%s, below the %s's offer %s (frame %u); the result is the maximum",
-                       isl_side_name(ans), k->name, a, side_lc(off), o, k->frame[off]);
-        /* min/max is one of the two values as sent: point at it unless it is hex */
-        k->result = (d->kind == ISL_KIND_NUM_MIN ? xa <= xo : xa >= xo) ? a : o;
-        if (k->result[0] == '0' && k->result[1])
-            k->result = k->owned = g_strdup_printf("%" G_GUINT64_FORMAT, d->kind == ISL_KIND_NUM_MIN ? MIN(xo, xa) : MAX(xo, xa));
-        return;
-    case ISL_KIND_BOOL_AND:
-    case ISL_KIND_BOOL_OR: {
-        bool yo = !strcmp(o, "Yes"), ya = !strcmp(a, "Yes");
-        if ((strcmp(o, "Yes") && strcmp(o, "No")) || (strcmp(a, "Yes") && strcmp(a, "No")))
-            return;
-        if (d->kind == ISL_KIND_BOOL_AND && !yo && ya)
-            isl_report(out, ISL_CHK_NEG_BOOL_AND, "%s answered %s=Yes to the %s's No (frame %u); AND of Yes and No is No",
-                       isl_side_name(ans), k->name, side_lc(off), k->frame[off]);
-        if (d->kind == ISL_KIND_BOOL_OR && yo && !ya)
-            isl_report(out, ISL_CHK_NEG_BOOL_OR, "%s answered %s=No to the %s's Yes (frame %u); OR of Yes and No is Yes",
-                       isl_side_name(ans), k->name, side_lc(off), k->frame[off]);
-        k->result = d->kind == ISL_KIND_BOOL_AND ? (yo && ya ? "Yes" : "No") : (yo || ya ? "Yes" : "No");
-        return;
-    }
-    default:
-        return;
-    }
+    bool b;
+    if (!d || !isl_parse_bool(v, &b))
+        return false;
+    return (d->kind == ISL_KIND_BOOL_AND && !b) || (d->kind == ISL_KIND_BOOL_OR && b);
 }
-
-/* ---- CHAP (RFC 7143 §12.1.3, RFC 1994) ----------------------------------- */
-
-static size_t chap_digest_len(const char *alg)
-{
-    if (!alg) return 0;
-    if (!strcmp(alg, "5")) return 16;
-    if (!strcmp(alg, "6")) return 20;
-    if (!strcmp(alg, "7") || !strcmp(alg, "8")) return 32;
-    return 0;
-}
-
-static const char *chap_alg_name(const char *alg)
-{
-    if (!alg) return "?";
-    if (!strcmp(alg, "5")) return "MD5";
-    if (!strcmp(alg, "6")) return "SHA-1";
-    if (!strcmp(alg, "7")) return "SHA-256";
-    if (!strcmp(alg, "8")) return "SHA3-256";
-    return alg;
-}
-
-static void chap_key(isl_nego *n, isl_side side, uint32_t frame, const char *key, const char *v,
-                     isl_findings *out)
-{
-    isl_auth *au = &n->auth;
-    const isl_kst *am = isl_nego_find(n, "AuthMethod");
-    const char *method = am ? am->result : NULL;
-
-    /* When the capture missed the AuthMethod exchange, the method is unknown, not absent. */
-    if ((!method && !n->partial) || (method && strcmp(method, "CHAP"))) {
-        isl_report(out, ISL_CHK_AUTH_KEYS_WITHOUT_METHOD, "%s sent %s although %s", isl_side_name(side), key,
-                   method ? "AuthMethod is not CHAP" : "no AuthMethod=CHAP has been agreed");
-    }
-    if (!strcmp(key, "CHAP_A")) {
-        if (side == ISL_SIDE_I) {
-            au->chap_a_offer = v;
-            au->chap_a_offer_frame = frame;
-            if (!isl_list_contains(v, "5"))
-                isl_report(out, ISL_CHK_CHAP_NO_MD5_OFFERED, "CHAP_A=%s offered without 5 (MD5), which initiators must offer", v);
-        } else {
-            au->chap_a_answer = v;
-            /* CHAP_A is not settled by settle() (kind_negotiated excludes CHAP keys):
-             * check the target's choice against the initiator's list here. */
-            if (au->chap_a_offer && !isl_is_reserved_constant(v)) {
-                if (strchr(v, ',')) {
-                    isl_report(out, ISL_CHK_NEG_LIST_ANSWER_MULTI, "Target answered CHAP_A=%s: an answer must hold exactly one value (offer: %s, frame %u)",
-                               v, au->chap_a_offer, au->chap_a_offer_frame);
-                    isl_report(out, ISL_CHK_CHAP_A_ANSWER, "Target answered CHAP_A=%s: one algorithm must be chosen from the initiator's list (%s, frame %u)",
-                               v, au->chap_a_offer, au->chap_a_offer_frame);
-                } else if (!isl_list_contains(au->chap_a_offer, v)) {
-                    isl_report(out, ISL_CHK_NEG_LIST_ANSWER_NOT_OFFERED, "Target answered CHAP_A=%s, not in the initiator's offer (%s, frame %u)",
-                               v, au->chap_a_offer, au->chap_a_offer_frame);
-                    isl_report(out, ISL_CHK_CHAP_A_ANSWER, "Target chose CHAP_A=%s, not in the initiator's list (%s, frame %u)",
-                               v, au->chap_a_offer, au->chap_a_offer_frame);
-                }
-            }
-        }
-    } else if (!strcmp(key, "CHAP_I")) {
-        uint64_t x;
-        if (isl_parse_number(v, &x) != ISL_NUM_OK || x > 255)
-            isl_report(out, ISL_CHK_CHAP_I_RANGE, "CHAP_I=%s is not an integer 0..255", v);
-        if (side == ISL_SIDE_T) au->t_chap_i = v; else au->i_chap_i = v;
-    } else if (!strcmp(key, "CHAP_C")) {
-        size_t len = 0;
-        char *canon = isl_binary_canonical(v);
-        if (isl_parse_binary(v, &len) == ISL_BIN_OK && len < 16)
-            isl_report(out, ISL_CHK_CHAP_SHORT_CHALLENGE, "%s's CHAP_C is %zu bytes (shorter than 16)", isl_side_name(side), len);
-        if (side == ISL_SIDE_T) {
-            au->t_chap_c = v;
-            au->t_chap_c_frame = frame;
-            if (!au->chap_a_offer)
-                isl_report(out, ISL_CHK_CHAP_ORDER, "Target sent CHAP_C before the initiator's CHAP_A");
-        } else {
-            au->i_chap_c = v;
-            au->i_chap_c_frame = frame;
-            if (!au->t_chap_c)
-                isl_report(out, ISL_CHK_CHAP_ORDER, "Initiator sent its mutual CHAP_C before the target's challenge");
-            else {
-                char *tc = isl_binary_canonical(au->t_chap_c);
-                if (canon && tc && !strcmp(canon, tc))
-                    isl_report(out, ISL_CHK_CHAP_REFLECTION, "Initiator's CHAP_C equals the target's CHAP_C (frame %u): reflection; the target must close the connection",
-                               au->t_chap_c_frame);
-                g_free(tc);
-            }
-        }
-        if (canon && n->shared && n->shared->chap_challenges) {
-            gpointer prev;
-            /* The initiator echoing this login's target challenge is chap.reflection, not reuse. */
-            if (g_hash_table_lookup_extended(n->shared->chap_challenges, canon, NULL, &prev) && GPOINTER_TO_UINT(prev) != frame
-                && !(side == ISL_SIDE_I && GPOINTER_TO_UINT(prev) == au->t_chap_c_frame)) {
-                isl_report(out, ISL_CHK_CHAP_CHALLENGE_REUSE, "%s's CHAP_C was already used in frame %u: challenges must be fresh",
-                           isl_side_name(side), GPOINTER_TO_UINT(prev));
-                g_free(canon);
-            } else if (g_hash_table_size(n->shared->chap_challenges) < 100000) {
-                g_hash_table_insert(n->shared->chap_challenges, canon, GUINT_TO_POINTER(frame));
-            } else {
-                g_free(canon);
-            }
-        } else {
-            g_free(canon);
-        }
-    } else if (!strcmp(key, "CHAP_N")) {
-        if (side == ISL_SIDE_I) au->i_chap_n = v; else au->t_chap_n = v;
-    } else if (!strcmp(key, "CHAP_R")) {
-        size_t len = 0, want = chap_digest_len(au->chap_a_answer);
-        if (isl_parse_binary(v, &len) == ISL_BIN_OK && want && len != want)
-            isl_report(out, ISL_CHK_CHAP_R_LENGTH, "%s's CHAP_R is %zu bytes; CHAP_A=%s (%s) gives %zu",
-                       isl_side_name(side), len, au->chap_a_answer, chap_alg_name(au->chap_a_answer), want);
-        if (side == ISL_SIDE_I) {
-            au->i_chap_r = v;
-            au->i_chap_r_frame = frame;
-            if (!au->t_chap_c)
-                isl_report(out, ISL_CHK_CHAP_ORDER, "Initiator sent CHAP_R before the target's challenge");
-        } else {
-            au->t_chap_r = v;
-            au->t_chap_r_frame = frame;
-            if (!au->i_chap_c)
-                isl_report(out, ISL_CHK_CHAP_UNSOLICITED_TARGET_AUTH, "Target sent CHAP_R although the initiator sent no CHAP_C");
-            else if (au->i_chap_r) {
-                char *ir = isl_binary_canonical(au->i_chap_r), *tr = isl_binary_canonical(v);
-                if (ir && tr && !strcmp(ir, tr))
-                    isl_report(out, ISL_CHK_CHAP_SAME_RESPONSE, "Target's CHAP_R equals the initiator's (frame %u): the same secret is used in both directions",
-                               au->i_chap_r_frame);
-                g_free(ir);
-                g_free(tr);
-            }
-        }
-    }
-}
-
-/* ---- feeding text ------------------------------------------------------ */
 
 static bool stage_allowed(const isl_key_def *d, isl_stage st)
 {
     unsigned bit = st == ISL_STAGE_SEC ? ISL_STG_SEC : st == ISL_STAGE_OP ? ISL_STG_OP : ISL_STG_FFP;
     return (d->stages & bit) != 0;
+}
+
+/* The key's stages, and RFC 7143 "Use": LO and IO keys are login-only. */
+static bool key_allowed_in(const isl_key_def *d, isl_stage st)
+{
+    return stage_allowed(d, st) && !(st == ISL_STAGE_FFP && (d->use == ISL_USE_LO || d->use == ISL_USE_IO));
+}
+
+/* ---- settling an answer (RFC 7143 §6.2-§6.3) ----------------------------- */
+
+/* §6.2: Reject is for offers the acceptor may refuse; an admissible offer
+ * (in range, in its stage, on the right connection) should get a value. */
+static void settle_reject(const isl_nego *n, const isl_kst *k, isl_side ans, isl_findings *out)
+{
+    isl_side off = ISL_OTHER(ans);
+    const char *o = k->value[off];
+    const isl_key_def *d = k->def;
+    bool admissible = false, b;
+    uint64_t xo;
+
+    if (d && (d->kind == ISL_KIND_NUM_MIN || d->kind == ISL_KIND_NUM_MAX))
+        admissible = num_of(o, &xo) && xo >= d->min && xo <= d->max;
+    else if (d && (d->kind == ISL_KIND_BOOL_AND || d->kind == ISL_KIND_BOOL_OR) && !(d->flags & ISL_KF_OBSOLETE))
+        admissible = isl_parse_bool(o, &b);
+    if (d && n->login && !n->leading && d->use == ISL_USE_LO)
+        admissible = false;   /* leading-only key offered on an added connection */
+    if (d && !key_allowed_in(d, (isl_stage)k->stage[off]))
+        admissible = false;   /* offered in a stage where the key is not allowed */
+    if (admissible)
+        isl_report(out, ISL_CHK_NEG_REJECT_ADMISSIBLE, "%s answered %s=Reject to the admissible offer %s (frame %u)",
+                   isl_side_name(ans), k->name, o, k->frame[off]);
+    isl_report(out, ISL_CHK_NEG_REJECT_SEEN, "%s rejected %s=%s (frame %u); the value stays at its default%s",
+               isl_side_name(ans), k->name, o, k->frame[off], d && (d->flags & ISL_KF_OBSOLETE) ? " (obsolete key: Reject is the RFC 7143 answer)" : "");
+}
+
+static void settle_not_understood(const isl_kst *k, isl_side ans, isl_findings *out)
+{
+    const isl_key_def *d = k->def;
+
+    if (!d)
+        return;   /* normal for extension and unknown keys */
+    if (d->flags & ISL_KF_RFC7144)
+        isl_report(out, ISL_CHK_NEG_NOTUNDERSTOOD_7144, "%s answered %s=NotUnderstood: a pre-RFC 7143 (RFC 3720) implementation",
+                   isl_side_name(ans), k->name);
+    else
+        isl_report(out, ISL_CHK_NEG_NOTUNDERSTOOD_STD, "%s answered %s=NotUnderstood; %s",
+                   isl_side_name(ans), k->name, (d->flags & ISL_KF_OBSOLETE) ?
+                   "RFC 7143 forbids NotUnderstood for the marker keys (answer Reject)" :
+                   "every RFC 7143 key must be understood");
+}
+
+/* RFC 7143 §13: the RFC 3720 marker keys are answered Reject (markers: or No). */
+static void settle_obsolete(isl_kst *k, isl_side ans, isl_findings *out)
+{
+    const char *a = k->value[ans];
+    const isl_key_def *d = k->def;
+    bool b;
+
+    if (!(d->kind == ISL_KIND_BOOL_AND && isl_parse_bool(a, &b) && !b))
+        isl_report(out, ISL_CHK_NEG_MARKER_ANSWER, "%s answered %s=%s; RFC 7143 requires Reject%s",
+                   isl_side_name(ans), k->name, a, d->kind == ISL_KIND_BOOL_AND ? " (or No)" : "");
+    if (d->kind == ISL_KIND_RANGE && strchr(a, '~'))
+        isl_report(out, ISL_CHK_NEG_RANGE_MISUSE, "%s answered %s=%s: an answer must be a single value",
+                   isl_side_name(ans), k->name, a);
+    if (isl_reserved_constant(a) != ISL_RC_IRRELEVANT)
+        k->result = a;
+    else
+        k->irrelevant = true;
+}
+
+static void settle_irrelevant(const isl_nego *n, isl_kst *k, isl_side ans, isl_findings *out)
+{
+    const isl_key_def *d = k->def;
+    bool expected = d && n->type == ISL_ST_DISCOVERY && (d->flags & ISL_KF_IRR_DISCOVERY);
+
+    /* The acceptor has no value: never show the default in its place,
+     * whether or not the answer was right. */
+    k->irrelevant = true;
+    if (d && (d->flags & ISL_KF_IRR_NO_UNSOLICITED))
+        expected = true;  /* InitialR2T and ImmediateData may be settled later in the stage */
+    if (!expected && d)
+        isl_report(out, ISL_CHK_NEG_IRRELEVANT_UNEXPECTED, "%s answered %s=Irrelevant where it is relevant%s",
+                   isl_side_name(ans), k->name, n->type == ISL_ST_NORMAL ? " (Normal session)" : "");
+}
+
+/* §6.2.1: one value, from the offer; the offerer's first choice is expected. */
+static void settle_list(isl_kst *k, isl_side ans, isl_findings *out)
+{
+    isl_side off = ISL_OTHER(ans);
+    const char *o = k->value[off], *a = k->value[ans];
+    int idx;
+
+    if (strchr(a, ',')) {
+        isl_report(out, ISL_CHK_NEG_LIST_ANSWER_MULTI, "%s answered %s=%s: an answer must hold exactly one value (offer: %s, frame %u)",
+                   isl_side_name(ans), k->name, a, o, k->frame[off]);
+        return;
+    }
+    idx = isl_list_index(o, a);
+    if (idx < 0) {
+        isl_report(out, ISL_CHK_NEG_LIST_ANSWER_NOT_OFFERED, "%s answered %s=%s, not in the %s's offer (%s, frame %u)",
+                   isl_side_name(ans), k->name, a, side_lc(off), o, k->frame[off]);
+        return;
+    }
+    if (idx > 0)
+        isl_report(out, ISL_CHK_NEG_LIST_NOT_FIRST, "%s chose %s=%s; the %s preferred %.*s (frame %u)",
+                   isl_side_name(ans), k->name, a, side_lc(off), (int)strcspn(o, ","), o, k->frame[off]);
+    k->result = a;
+}
+
+/* §6.2.2: the result is min or max of offer and answer. */
+static void settle_num(isl_kst *k, isl_side ans, isl_findings *out)
+{
+    isl_side off = ISL_OTHER(ans);
+    const char *o = k->value[off], *a = k->value[ans];
+    bool min = k->def->kind == ISL_KIND_NUM_MIN;
+    uint64_t xo, xa;
+
+    if (!num_of(o, &xo) || !num_of(a, &xa))
+        return;   /* syntax already reported */
+    if (min && xa > xo)
+        isl_report(out, ISL_CHK_NEG_MIN_ANSWER_ABOVE_OFFER, "%s answered %s=%s, above the %s's offer %s (frame %u); the result is the minimum",
+                   isl_side_name(ans), k->name, a, side_lc(off), o, k->frame[off]);
+    if (!min && xa < xo)
+        isl_report(out, ISL_CHK_NEG_MAX_ANSWER_BELOW_OFFER, "%s answered %s=%s, below the %s's offer %s (frame %u); the result is the maximum",
+                   isl_side_name(ans), k->name, a, side_lc(off), o, k->frame[off]);
+    /* min/max is one of the two values as sent: point at it unless it is hex */
+    k->result = (min ? xa <= xo : xa >= xo) ? a : o;
+    if (k->result[0] == '0' && k->result[1])
+        k->result = k->owned = g_strdup_printf("%" G_GUINT64_FORMAT, min ? MIN(xo, xa) : MAX(xo, xa));
+}
+
+/* §6.2.2: the result is the AND or OR of offer and answer. */
+static void settle_bool(isl_kst *k, isl_side ans, isl_findings *out)
+{
+    isl_side off = ISL_OTHER(ans);
+    bool is_and = k->def->kind == ISL_KIND_BOOL_AND, yo, ya;
+
+    if (!isl_parse_bool(k->value[off], &yo) || !isl_parse_bool(k->value[ans], &ya))
+        return;
+    if (is_and && !yo && ya)
+        isl_report(out, ISL_CHK_NEG_BOOL_AND, "%s answered %s=Yes to the %s's No (frame %u); AND of Yes and No is No",
+                   isl_side_name(ans), k->name, side_lc(off), k->frame[off]);
+    if (!is_and && yo && !ya)
+        isl_report(out, ISL_CHK_NEG_BOOL_OR, "%s answered %s=No to the %s's Yes (frame %u); OR of Yes and No is Yes",
+                   isl_side_name(ans), k->name, side_lc(off), k->frame[off]);
+    k->result = is_and ? (yo && ya ? "Yes" : "No") : (yo || ya ? "Yes" : "No");
+}
+
+/* An answer was received for k: check it against the offer, set the result. */
+static void settle(isl_nego *n, isl_kst *k, isl_side ans, uint32_t frame, isl_findings *out)
+{
+    const char *a = k->value[ans];
+    const isl_key_def *d = k->def;
+    isl_reserved rc = isl_reserved_constant(a);
+
+    k->answered = true;
+    k->result_frame = frame;
+
+    if (rc == ISL_RC_REJECT)
+        settle_reject(n, k, ans, out);
+    else if (rc == ISL_RC_NOT_UNDERSTOOD)
+        settle_not_understood(k, ans, out);
+    else if (d && (d->flags & ISL_KF_OBSOLETE))
+        settle_obsolete(k, ans, out);
+    else if (rc == ISL_RC_IRRELEVANT)
+        settle_irrelevant(n, k, ans, out);
+    else if (!d)
+        k->result = a;
+    else if (d->kind == ISL_KIND_LIST)
+        settle_list(k, ans, out);
+    else if (d->kind == ISL_KIND_NUM_MIN || d->kind == ISL_KIND_NUM_MAX)
+        settle_num(k, ans, out);
+    else if (d->kind == ISL_KIND_BOOL_AND || d->kind == ISL_KIND_BOOL_OR)
+        settle_bool(k, ans, out);
+}
+
+/* ---- CHAP (RFC 7143 §12.1.3, RFC 1994) ----------------------------------- */
+
+/* The algorithm's name for display: the value itself when unknown. */
+static const char *chap_alg_label(const char *value)
+{
+    const isl_chap_alg *alg = isl_chap_alg_lookup(value);
+    return alg ? alg->name : value ? value : "?";
+}
+
+static void chap_a(isl_auth *au, isl_side side, uint32_t frame, const char *v, isl_findings *out)
+{
+    if (side == ISL_SIDE_I) {
+        au->chap_a_offer = v;
+        au->chap_a_offer_frame = frame;
+        for (unsigned i = 0; i < isl_chap_alg_count(); i++) {
+            const isl_chap_alg *alg = isl_chap_alg_at(i);
+            if (alg->mandatory && !isl_list_contains(v, alg->value))
+                isl_report(out, ISL_CHK_CHAP_NO_MD5_OFFERED, "CHAP_A=%s offered without %s (%s), which initiators must offer",
+                           v, alg->value, alg->name);
+        }
+        return;
+    }
+    au->chap_a_answer = v;
+    /* CHAP_A is not settled by settle() (kind_negotiated excludes CHAP keys):
+     * check the target's choice against the initiator's list here. */
+    if (!au->chap_a_offer || isl_is_reserved_constant(v))
+        return;
+    if (strchr(v, ',')) {
+        isl_report(out, ISL_CHK_NEG_LIST_ANSWER_MULTI, "Target answered CHAP_A=%s: an answer must hold exactly one value (offer: %s, frame %u)",
+                   v, au->chap_a_offer, au->chap_a_offer_frame);
+        isl_report(out, ISL_CHK_CHAP_A_ANSWER, "Target answered CHAP_A=%s: one algorithm must be chosen from the initiator's list (%s, frame %u)",
+                   v, au->chap_a_offer, au->chap_a_offer_frame);
+    } else if (!isl_list_contains(au->chap_a_offer, v)) {
+        isl_report(out, ISL_CHK_NEG_LIST_ANSWER_NOT_OFFERED, "Target answered CHAP_A=%s, not in the initiator's offer (%s, frame %u)",
+                   v, au->chap_a_offer, au->chap_a_offer_frame);
+        isl_report(out, ISL_CHK_CHAP_A_ANSWER, "Target chose CHAP_A=%s, not in the initiator's list (%s, frame %u)",
+                   v, au->chap_a_offer, au->chap_a_offer_frame);
+    }
+}
+
+/* Challenges must be fresh across the whole capture: canon is kept in the
+ * shared table (which takes it) or freed. */
+static void chap_challenge_reuse(isl_nego *n, isl_side side, uint32_t frame, char *canon, isl_findings *out)
+{
+    GHashTable *seen = n->shared ? n->shared->chap_challenges : NULL;
+    gpointer prev;
+
+    if (!canon || !seen) {
+        g_free(canon);
+        return;
+    }
+    /* The initiator echoing this login's target challenge is chap.reflection, not reuse. */
+    if (g_hash_table_lookup_extended(seen, canon, NULL, &prev) && GPOINTER_TO_UINT(prev) != frame
+        && !(side == ISL_SIDE_I && GPOINTER_TO_UINT(prev) == n->auth.t_chap_c_frame)) {
+        isl_report(out, ISL_CHK_CHAP_CHALLENGE_REUSE, "%s's CHAP_C was already used in frame %u: challenges must be fresh",
+                   isl_side_name(side), GPOINTER_TO_UINT(prev));
+        g_free(canon);
+    } else if (g_hash_table_size(seen) < 100000) {
+        g_hash_table_insert(seen, canon, GUINT_TO_POINTER(frame));
+    } else {
+        g_free(canon);
+    }
+}
+
+static void chap_c(isl_nego *n, isl_side side, uint32_t frame, const char *v, isl_findings *out)
+{
+    isl_auth *au = &n->auth;
+    size_t len = 0;
+    char *canon = isl_binary_canonical(v);
+
+    if (isl_parse_binary(v, &len) == ISL_BIN_OK && len < 16)
+        isl_report(out, ISL_CHK_CHAP_SHORT_CHALLENGE, "%s's CHAP_C is %zu bytes (shorter than 16)", isl_side_name(side), len);
+    if (side == ISL_SIDE_T) {
+        au->t_chap_c = v;
+        au->t_chap_c_frame = frame;
+        if (!au->chap_a_offer)
+            isl_report(out, ISL_CHK_CHAP_ORDER, "Target sent CHAP_C before the initiator's CHAP_A");
+    } else {
+        au->i_chap_c = v;
+        au->i_chap_c_frame = frame;
+        if (!au->t_chap_c)
+            isl_report(out, ISL_CHK_CHAP_ORDER, "Initiator sent its mutual CHAP_C before the target's challenge");
+        else {
+            char *tc = isl_binary_canonical(au->t_chap_c);
+            if (canon && tc && !strcmp(canon, tc))
+                isl_report(out, ISL_CHK_CHAP_REFLECTION, "Initiator's CHAP_C equals the target's CHAP_C (frame %u): reflection; the target must close the connection",
+                           au->t_chap_c_frame);
+            g_free(tc);
+        }
+    }
+    chap_challenge_reuse(n, side, frame, canon, out);
+}
+
+static void chap_r(isl_auth *au, isl_side side, uint32_t frame, const char *v, isl_findings *out)
+{
+    const isl_chap_alg *alg = isl_chap_alg_lookup(au->chap_a_answer);
+    size_t len = 0;
+
+    if (isl_parse_binary(v, &len) == ISL_BIN_OK && alg && len != alg->digest_len)
+        isl_report(out, ISL_CHK_CHAP_R_LENGTH, "%s's CHAP_R is %zu bytes; CHAP_A=%s (%s) gives %zu",
+                   isl_side_name(side), len, au->chap_a_answer, alg->name, alg->digest_len);
+    if (side == ISL_SIDE_I) {
+        au->i_chap_r = v;
+        au->i_chap_r_frame = frame;
+        if (!au->t_chap_c)
+            isl_report(out, ISL_CHK_CHAP_ORDER, "Initiator sent CHAP_R before the target's challenge");
+        return;
+    }
+    au->t_chap_r = v;
+    au->t_chap_r_frame = frame;
+    if (!au->i_chap_c)
+        isl_report(out, ISL_CHK_CHAP_UNSOLICITED_TARGET_AUTH, "Target sent CHAP_R although the initiator sent no CHAP_C");
+    else if (au->i_chap_r) {
+        char *ir = isl_binary_canonical(au->i_chap_r), *tr = isl_binary_canonical(v);
+        if (ir && tr && !strcmp(ir, tr))
+            isl_report(out, ISL_CHK_CHAP_SAME_RESPONSE, "Target's CHAP_R equals the initiator's (frame %u): the same secret is used in both directions",
+                       au->i_chap_r_frame);
+        g_free(ir);
+        g_free(tr);
+    }
+}
+
+static void chap_key(isl_nego *n, isl_side side, uint32_t frame, const isl_key_def *d, const char *key,
+                     const char *v, isl_findings *out)
+{
+    isl_auth *au = &n->auth;
+    const char *method = isl_nego_auth_method(n);
+    uint64_t x;
+
+    /* When the capture missed the AuthMethod exchange, the method is unknown, not absent. */
+    if ((!method && !n->partial) || (method && !isl_auth_method_is(method, ISL_KF_CHAP))) {
+        isl_report(out, ISL_CHK_AUTH_KEYS_WITHOUT_METHOD, "%s sent %s although %s", isl_side_name(side), key,
+                   method ? "AuthMethod is not CHAP" : "no AuthMethod=CHAP has been agreed");
+    }
+    switch (d->id) {
+    case ISL_KEY_CHAP_A:
+        chap_a(au, side, frame, v, out);
+        break;
+    case ISL_KEY_CHAP_I:
+        if (isl_parse_number(v, &x) != ISL_NUM_OK || x > 255)
+            isl_report(out, ISL_CHK_CHAP_I_RANGE, "CHAP_I=%s is not an integer 0..255", v);
+        if (side == ISL_SIDE_T) au->t_chap_i = v; else au->i_chap_i = v;
+        break;
+    case ISL_KEY_CHAP_C:
+        chap_c(n, side, frame, v, out);
+        break;
+    case ISL_KEY_CHAP_N:
+        if (side == ISL_SIDE_I) au->i_chap_n = v; else au->t_chap_n = v;
+        break;
+    case ISL_KEY_CHAP_R:
+        chap_r(au, side, frame, v, out);
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- feeding text ------------------------------------------------------ */
+
+/* §6.1: a receiver only has to accept 8192 bytes of key=value text per
+ * negotiation (each login stage, one Text sequence), 64 KiB in the
+ * security stage of an authentication method with long items (SRP, KRB5). */
+static void text_size(isl_nego *n, isl_side side, isl_stage stage, const isl_text *text, isl_findings *out)
+{
+    unsigned si = stage == ISL_STAGE_SEC ? 0 : stage == ISL_STAGE_OP ? 1 : 2;
+    const isl_auth_method_def *am = stage == ISL_STAGE_SEC ? isl_auth_method_lookup(isl_nego_auth_method(n)) : NULL;
+    uint32_t limit = am ? am->text_limit : 8192;
+    uint32_t *sum = &n->text_bytes[side][si];
+
+    *sum = text->len > G_MAXUINT32 - *sum ? G_MAXUINT32 : *sum + (uint32_t)text->len;
+    if (*sum > limit && !n->text_over[side][si]) {
+        n->text_over[side][si] = true;
+        isl_report(out, ISL_CHK_FMT_TEXT_OVER_8192, "%s sent %u bytes of key=value text in the %s; a receiver only has to accept %u",
+                   isl_side_name(side), *sum, n->login ? stage_name(stage) : "Text sequence", limit);
+    }
+}
+
+/* §12.1.3: the request after the target selected AuthMethod=CHAP starts
+ * CHAP with CHAP_A (checked once, on that request). */
+static void auth_first_step(isl_nego *n, isl_side side, isl_stage stage, const isl_text *text, isl_findings *out)
+{
+    const isl_kst *am;
+    const char *chap_a_name = isl_key_by_id(ISL_KEY_CHAP_A)->name;
+    bool has_a;
+
+    if (side != ISL_SIDE_I || stage != ISL_STAGE_SEC || n->auth.first_step_checked)
+        return;
+    am = isl_nego_find_id(n, ISL_KEY_AUTH_METHOD);
+    if (!am || !isl_auth_method_is(am->result, ISL_KF_CHAP))
+        return;
+    has_a = n->auth.chap_a_offer != NULL;
+    n->auth.first_step_checked = true;
+    for (unsigned i = 0; i < text->n_pairs && !has_a; i++)
+        has_a = !strcmp(text->pairs[i].key, chap_a_name);
+    if (!has_a)
+        isl_report(out, ISL_CHK_AUTH_FIRST_STEP_MISSING, "AuthMethod=CHAP selected (frame %u) but this Login Request has no CHAP_A",
+                   am->result_frame);
+}
+
+/* §6.1 item syntax: a key, '=', a well-formed key name.  False: skip the item. */
+static bool item_syntax(const char *key, const char *v, isl_findings *out)
+{
+    char bad = 0;
+
+    if (!v || !*key) {
+        isl_report(out, ISL_CHK_FMT_NO_EQUALS, "Item \"%.64s\" %s", key, !*key ? "has an empty key" : "has no '='");
+        return false;
+    }
+    switch (isl_check_key_name(key, &bad)) {
+    case ISL_KEYNAME_TOO_LONG:
+        isl_report(out, ISL_CHK_FMT_KEY_TOO_LONG, "Key name of %zu bytes (limit 63): %.40s...", strlen(key), key);
+        return false;
+    case ISL_KEYNAME_BAD_CHAR:
+        isl_report(out, ISL_CHK_FMT_KEY_CHARS, "Key \"%.64s\" contains '%c'", key, bad);
+        return false;
+    default:
+        return true;
+    }
+}
+
+/* Keys RFC 7143 / 7144 do not define: misspelled, unknown, or extensions. */
+static void key_identity(const isl_nego *n, const isl_key_def *d, const char *key, bool reaction, isl_findings *out)
+{
+    if (reaction)
+        return;
+    if (!d && !isl_key_is_extension(key)) {
+        const isl_key_def *nc = isl_key_lookup_nocase(key);
+        if (nc)
+            isl_report(out, ISL_CHK_FMT_CASE, "\"%s\" is not a key; RFC 7143 spells it \"%s\" (keys are case-sensitive)", key, nc->name);
+        else if (!isl_nego_find(n, key))
+            isl_report(out, ISL_CHK_NEG_UNKNOWN_KEY, "Key \"%s\" is not defined by RFC 7143 or RFC 7144; expect NotUnderstood", key);
+    }
+    /* No clause of RFC 7143 keeps X- keys out of Discovery sessions
+     * (open-iscsi sends X-com.cisco.* there): only a convention, so a Note. */
+    if (isl_key_is_extension(key) && n->type == ISL_ST_DISCOVERY)
+        isl_report(out, ISL_CHK_NEG_VENDOR_KEY_DISCOVERY, "%s sent in a Discovery session; extension keys are by convention for Normal sessions (no RFC clause)", key);
+}
+
+/* The key's "Senders", stage, "Use" and status (RFC 7143 §12-§13) against
+ * who sent it where.  Returns true when it was sent in the wrong stage. */
+static bool key_use(const isl_nego *n, const isl_key_def *d, isl_side side, isl_stage stage, const char *key,
+                    const char *v, bool reaction, isl_findings *out)
+{
+    bool wrong_stage = false;
+
+    if (!(isl_key_senders(d, n->login) & (side == ISL_SIDE_I ? ISL_BY_I : ISL_BY_T)))
+        isl_report(out, ISL_CHK_NEG_WRONG_SENDER, "%s sent %s: only the %s may send it%s", isl_side_name(side), key,
+                   side == ISL_SIDE_I ? "target" : "initiator",
+                   d->senders == ISL_BY_IT ? " in a login" : "");
+    if (!reaction && !key_allowed_in(d, stage)) {
+        wrong_stage = true;
+        isl_report(out, ISL_CHK_NEG_WRONG_STAGE, "%s sent in the %s; it belongs to the %s", key, stage_name(stage),
+                   (d->stages & ISL_STG_SEC) ? "security stage" : (d->stages & ISL_STG_OP) ?
+                   ((d->stages & ISL_STG_FFP) ? "operational stage or full feature phase" : "operational stage") :
+                   "full feature phase (Text)");
+    }
+    if (n->login && !n->leading && d->use == ISL_USE_LO && !(d->flags & ISL_KF_EVERY_LOGIN) && !reaction)
+        isl_report(out, ISL_CHK_NEG_LO_ON_NON_LEADING, "%s sent in a non-leading login: it may only be negotiated on the leading connection", key);
+    if ((d->flags & ISL_KF_OBSOLETE) && !isl_is_reserved_constant(v) && !isl_nego_find(n, d->name))
+        isl_report(out, ISL_CHK_NEG_MARKER_OFFERED, "%s offered %s=%s (RFC 3720 key removed by RFC 7143)", isl_side_name(side), key, v);
+    return wrong_stage;
+}
+
+/* A side sending a key it already sent (§6.2: once per negotiation).
+ * True when the item is done with (a repeat, reported or allowed). */
+static bool repeated(const isl_nego *n, const isl_kst *k, isl_side side, const char *key, isl_findings *out)
+{
+    const isl_key_def *d = k->def;
+
+    if (!k->value[side])
+        return false;
+    if (d && (d->flags & ISL_KF_MAY_REPEAT) && !(d->flags & ISL_KF_IDENTITY))
+        return true;
+    if (d && (d->flags & ISL_KF_IDENTITY) && n->login)
+        isl_report(out, ISL_CHK_LOGIN_IDENTITY_REDECLARED, "%s sent %s again (first in frame %u)", isl_side_name(side), key, k->frame[side]);
+    else if (n->login)
+        isl_report(out, ISL_CHK_NEG_RENEGOTIATED_LOGIN, "%s sent %s again (first in frame %u, %s); keys may be negotiated once per Login Phase",
+                   isl_side_name(side), key, k->frame[side], k->value[side]);
+    else
+        isl_report(out, ISL_CHK_NEG_RENEGOTIATED_TEXT, "%s sent %s again in this Text sequence (first in frame %u)",
+                   isl_side_name(side), key, k->frame[side]);
+    return true;
+}
+
+/* An offer must hold every value the key's table row requires (TaskReporting). */
+static void must_offer(const isl_key_def *d, const char *v, isl_findings *out)
+{
+    if (!d || !d->must_offer)
+        return;
+    for (const char *const *m = d->must_offer; *m; m++)
+        if (!isl_list_contains(v, *m)) {
+            isl_report(out, d->must_offer_check, "%s=%s offered without %s", d->name, v, *m);
+            return;
+        }
+}
+
+/* The first sending of a negotiated key is an offer (§6.2): reserved
+ * constants are only answers.  Returns 1 when it needs an answer. */
+static unsigned offer(isl_nego *n, isl_kst *k, isl_side side, uint32_t frame, const char *key, const char *v,
+                      isl_findings *out)
+{
+    const isl_key_def *d = k->def;
+    unsigned needs_answer = 0;
+
+    k->offerer = (int8_t)side;
+    if (!kind_negotiated(k))
+        return 0;
+    if (isl_is_reserved_constant(v) || (d && d->kind == ISL_KIND_LIST && isl_list_has_reserved(v)))
+        isl_report(out, ISL_CHK_NEG_RESERVED_CONSTANT_OFFERED, "%s offered %s=%s: reserved constants are only answers",
+                   isl_side_name(side), key, v);
+    else if (!offer_needs_no_answer(d, v)) {
+        needs_answer = 1;
+        /* X- and unknown keys may be declarative: only standard keys surely need an answer */
+        if (d) {
+            if (!n->last_offers)
+                n->last_offers = g_string_new(NULL);
+            g_string_append_printf(n->last_offers, "%s%s=%s", n->last_offers->len ? ", " : "", key, v);
+        }
+    }
+    must_offer(d, v, out);
+    if (d && d->id == ISL_KEY_AUTH_METHOD)
+        n->auth.method_frame = frame;
+    return needs_answer;
+}
+
+/* Reject/Irrelevant/NotUnderstood answering the other side's offer of
+ * this key only reacts to it: the key-level rules (spelling, session type,
+ * stage, leading connection) concern the offerer. */
+static bool is_reaction(const isl_nego *n, const isl_key_def *d, isl_side side, const char *key, const char *v)
+{
+    const isl_kst *prev = isl_nego_find(n, d ? d->name : key);
+    return prev && prev->offerer == (int8_t)ISL_OTHER(side) && !prev->answered && isl_is_reserved_constant(v);
+}
+
+/* The key state of an item, NULL past the cap on distinct keys. */
+static isl_kst *item_state(isl_nego *n, const isl_key_def *d, const char *key, isl_findings *out)
+{
+    bool created;
+    isl_kst *k = kst_get(n, d, key, &created);
+
+    if (!k && !n->capped) {
+        isl_report(out, ISL_CHK_STATE_LIMIT, "More than %u distinct keys in one negotiation; further keys are not analysed",
+                   n->shared->max_keys);
+        n->capped = true;
+    }
+    return k;
+}
+
+/* One key=value item; returns 1 when it is a new offer needing an answer. */
+static unsigned text_item(isl_nego *n, isl_side side, isl_stage stage, uint32_t frame, const char *key,
+                          const char *v, GHashTable *seen, isl_findings *out)
+{
+    const isl_key_def *d;
+    isl_kst *k;
+    bool answer, reaction, wrong_stage = false;
+
+    if (!item_syntax(key, v, out))
+        return 0;
+    d = isl_key_lookup(key);
+    reaction = is_reaction(n, d, side, key, v);
+    key_identity(n, d, key, reaction, out);
+    /* Same key twice in one text set (TargetAddress may repeat; SendTargets
+     * responses repeat TargetName by design, handled by the caller). */
+    if (g_hash_table_contains(seen, key) && !(d && (d->flags & ISL_KF_MAY_REPEAT))) {
+        isl_report(out, ISL_CHK_NEG_DUP_IN_TEXT, "%s appears twice in this text (second value %s)", key, v);
+        return 0;
+    }
+    g_hash_table_add(seen, (gpointer)key);
+    if (d)
+        wrong_stage = key_use(n, d, side, stage, key, v, reaction, out);
+    if (d && (d->flags & ISL_KF_CHAP))
+        chap_key(n, side, frame, d, key, v, out);
+    if (!(k = item_state(n, d, key, out)))
+        return 0;
+    answer = k->offerer >= 0 && k->offerer != (int8_t)side && !k->answered;
+    /* One mistake, one alarm: a key sent in the wrong stage is usually
+     * ignored by the peer (IET ignores AuthMethod in the operational
+     * stage), which is the expected reaction, not a second violation. */
+    k->wrong_stage |= wrong_stage;
+    /* An offer of Reject/Irrelevant/NotUnderstood is reported as
+     * neg.reserved_constant_offered by offer(), not also as a bad value. */
+    if (d)
+        (void)isl_value_check(d, key, v, answer || k->offerer == (int8_t)ISL_OTHER(side)
+                              || (k->offerer < 0 && kind_negotiated(k) && isl_is_reserved_constant(v)), out);
+    if (repeated(n, k, side, key, out))
+        return 0;
+    k->value[side] = v;
+    k->frame[side] = frame;
+    k->stage[side] = (uint8_t)stage;
+    if (answer) {
+        if (kind_negotiated(k))
+            settle(n, k, side, frame, out);
+        else
+            k->answered = true;
+        return 0;
+    }
+    return k->offerer < 0 ? offer(n, k, side, frame, key, v, out) : 0;
 }
 
 unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t frame,
@@ -550,181 +754,10 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
 
     if (n->last_offers)
         g_string_truncate(n->last_offers, 0);
-
-    /* §6.1: a receiver only has to accept 8192 bytes of key=value text per
-     * negotiation (each login stage, one Text sequence), 64 KiB in the
-     * security stage of an authentication method with long items (SRP, KRB5). */
-    {
-        unsigned si = stage == ISL_STAGE_SEC ? 0 : stage == ISL_STAGE_OP ? 1 : 2;
-        const char *m = isl_nego_auth_method(n);
-        uint32_t limit = stage == ISL_STAGE_SEC && m && (!strcmp(m, "SRP") || !strcmp(m, "KRB5")) ? 65536 : 8192;
-        uint32_t *sum = &n->text_bytes[side][si];
-        *sum = text->len > G_MAXUINT32 - *sum ? G_MAXUINT32 : *sum + (uint32_t)text->len;
-        if (*sum > limit && !n->text_over[side][si]) {
-            n->text_over[side][si] = true;
-            isl_report(out, ISL_CHK_FMT_TEXT_OVER_8192, "%s sent %u bytes of key=value text in the %s; a receiver only has to accept %u",
-                       isl_side_name(side), *sum, n->login ? stage_name(stage) : "Text sequence", limit);
-        }
-    }
-    /* §12.1.3: the request after the target selected AuthMethod=CHAP starts
-     * CHAP with CHAP_A (checked once, on that request). */
-    if (side == ISL_SIDE_I && stage == ISL_STAGE_SEC && !n->auth.first_step_checked) {
-        const isl_kst *am = isl_nego_find(n, "AuthMethod");
-        if (am && am->result && !strcmp(am->result, "CHAP")) {
-            bool has_a = n->auth.chap_a_offer != NULL;
-            n->auth.first_step_checked = true;
-            for (unsigned i = 0; i < text->n_pairs && !has_a; i++)
-                has_a = !strcmp(text->pairs[i].key, "CHAP_A");
-            if (!has_a)
-                isl_report(out, ISL_CHK_AUTH_FIRST_STEP_MISSING, "AuthMethod=CHAP selected (frame %u) but this Login Request has no CHAP_A",
-                           am->result_frame);
-        }
-    }
-
-    for (unsigned i = 0; i < text->n_pairs; i++) {
-        const char *key = text->pairs[i].key, *v = text->pairs[i].value;
-        const isl_key_def *d;
-        isl_kst *k;
-        bool created, answer, reaction, wrong_stage = false;
-        char bad = 0;
-
-        if (!v || !*key) {
-            isl_report(out, ISL_CHK_FMT_NO_EQUALS, "Item \"%.64s\" %s", key, !*key ? "has an empty key" : "has no '='");
-            continue;
-        }
-        switch (isl_check_key_name(key, &bad)) {
-        case ISL_KEYNAME_TOO_LONG:
-            isl_report(out, ISL_CHK_FMT_KEY_TOO_LONG, "Key name of %zu bytes (limit 63): %.40s...", strlen(key), key);
-            continue;
-        case ISL_KEYNAME_BAD_CHAR:
-            isl_report(out, ISL_CHK_FMT_KEY_CHARS, "Key \"%.64s\" contains '%c'", key, bad);
-            continue;
-        default:
-            break;
-        }
-        d = isl_key_lookup(key);
-        /* Reject/Irrelevant/NotUnderstood answering the other side's offer of
-         * this key only reacts to it: the key-level rules below (spelling,
-         * session type, stage, leading connection) concern the offerer. */
-        {
-            const isl_kst *prev = isl_nego_find(n, d ? d->name : key);
-            reaction = prev && prev->offerer == (int8_t)ISL_OTHER(side) && !prev->answered && isl_is_reserved_constant(v);
-        }
-        if (!d && !isl_key_is_extension(key) && !reaction) {
-            const isl_key_def *nc = isl_key_lookup_nocase(key);
-            if (nc)
-                isl_report(out, ISL_CHK_FMT_CASE, "\"%s\" is not a key; RFC 7143 spells it \"%s\" (keys are case-sensitive)", key, nc->name);
-            else if (!isl_nego_find(n, key))
-                isl_report(out, ISL_CHK_NEG_UNKNOWN_KEY, "Key \"%s\" is not defined by RFC 7143 or RFC 7144; expect NotUnderstood", key);
-        }
-        /* No clause of RFC 7143 keeps X- keys out of Discovery sessions
-         * (open-iscsi sends X-com.cisco.* there): only a convention, so a Note. */
-        if (isl_key_is_extension(key) && n->type == ISL_ST_DISCOVERY && !reaction)
-            isl_report(out, ISL_CHK_NEG_VENDOR_KEY_DISCOVERY, "%s sent in a Discovery session; extension keys are by convention for Normal sessions (no RFC clause)", key);
-
-        /* Same key twice in one text set (TargetAddress may repeat; SendTargets
-         * responses repeat TargetName by design, handled by the caller). */
-        if (g_hash_table_contains(seen, key) && !(d && (d->flags & ISL_KF_MAY_REPEAT))) {
-            isl_report(out, ISL_CHK_NEG_DUP_IN_TEXT, "%s appears twice in this text (second value %s)", key, v);
-            continue;
-        }
-        g_hash_table_add(seen, (gpointer)key);
-
-        if (d) {
-            if (!(d->senders & (side == ISL_SIDE_I ? ISL_BY_I : ISL_BY_T))
-                || (d == isl_key_lookup("TargetName") && side == ISL_SIDE_T && n->login)) {
-                isl_report(out, ISL_CHK_NEG_WRONG_SENDER, "%s sent %s: only the %s may send it%s", isl_side_name(side), key,
-                           side == ISL_SIDE_I ? "target" : "initiator",
-                           d->senders == ISL_BY_IT ? " in a login" : "");
-            }
-            if (!reaction && (!stage_allowed(d, stage) || (stage == ISL_STAGE_FFP && (d->use == ISL_USE_LO || d->use == ISL_USE_IO)))) {
-                wrong_stage = true;
-                isl_report(out, ISL_CHK_NEG_WRONG_STAGE, "%s sent in the %s; it belongs to the %s", key, stage_name(stage),
-                           (d->stages & ISL_STG_SEC) ? "security stage" : (d->stages & ISL_STG_OP) ?
-                           ((d->stages & ISL_STG_FFP) ? "operational stage or full feature phase" : "operational stage") :
-                           "full feature phase (Text)");
-            }
-            if (n->login && !n->leading && d->use == ISL_USE_LO && strcmp(d->name, "SessionType") && !reaction)
-                isl_report(out, ISL_CHK_NEG_LO_ON_NON_LEADING, "%s sent in a non-leading login: it may only be negotiated on the leading connection", key);
-            if (d->flags & ISL_KF_OBSOLETE && !isl_is_reserved_constant(v)) {
-                bool first = !isl_nego_find(n, d->name);
-                if (first)
-                    isl_report(out, ISL_CHK_NEG_MARKER_OFFERED, "%s offered %s=%s (RFC 3720 key removed by RFC 7143)", isl_side_name(side), key, v);
-            }
-        }
-
-        if (d && (d->flags & (ISL_KF_CHAP)))
-            chap_key(n, side, frame, key, v, out);
-
-        k = kst_get(n, d, key, &created);
-        if (!k) {
-            if (!n->capped)
-                isl_report(out, ISL_CHK_STATE_LIMIT, "More than %u distinct keys in one negotiation; further keys are not analysed",
-                           n->shared->max_keys);
-            n->capped = true;
-            continue;
-        }
-        answer = k->offerer >= 0 && k->offerer != (int8_t)side && !k->answered;
-        /* One mistake, one alarm: a key sent in the wrong stage is usually
-         * ignored by the peer (IET ignores AuthMethod in the operational
-         * stage), which is the expected reaction, not a second violation. */
-        k->wrong_stage |= wrong_stage;
-
-        /* An offer of Reject/Irrelevant/NotUnderstood is reported as
-         * neg.reserved_constant_offered below, not also as a bad value. */
-        if (d)
-            (void)value_ok_for_def(d, key, v, answer || k->offerer == (int8_t)ISL_OTHER(side)
-                                   || (k->offerer < 0 && kind_negotiated(k) && isl_is_reserved_constant(v)), out);
-
-        if (k->value[side]) {
-            /* Second occurrence from the same side. */
-            if (d && (d->flags & ISL_KF_MAY_REPEAT) && !(d->flags & ISL_KF_IDENTITY))
-                continue;
-            if (d && (d->flags & ISL_KF_IDENTITY) && n->login)
-                isl_report(out, ISL_CHK_LOGIN_IDENTITY_REDECLARED, "%s sent %s again (first in frame %u)", isl_side_name(side), key, k->frame[side]);
-            else if (n->login)
-                isl_report(out, ISL_CHK_NEG_RENEGOTIATED_LOGIN, "%s sent %s again (first in frame %u, %s); keys may be negotiated once per Login Phase",
-                           isl_side_name(side), key, k->frame[side], k->value[side]);
-            else
-                isl_report(out, ISL_CHK_NEG_RENEGOTIATED_TEXT, "%s sent %s again in this Text sequence (first in frame %u)",
-                           isl_side_name(side), key, k->frame[side]);
-            continue;
-        }
-        k->value[side] = v;
-        k->frame[side] = frame;
-        k->stage[side] = (uint8_t)stage;
-
-        if (answer) {
-            if (kind_negotiated(k))
-                settle(n, k, side, frame, out);
-            else
-                k->answered = true;
-            continue;
-        }
-        if (k->offerer < 0) {
-            k->offerer = (int8_t)side;
-            if (kind_negotiated(k)) {
-                if (isl_is_reserved_constant(v) || (d && d->kind == ISL_KIND_LIST && (isl_list_contains(v, "Reject")
-                        || isl_list_contains(v, "Irrelevant") || isl_list_contains(v, "NotUnderstood"))))
-                    isl_report(out, ISL_CHK_NEG_RESERVED_CONSTANT_OFFERED, "%s offered %s=%s: reserved constants are only answers",
-                               isl_side_name(side), key, v);
-                else if (!(d && ((d->kind == ISL_KIND_BOOL_AND && !strcmp(v, "No")) || (d->kind == ISL_KIND_BOOL_OR && !strcmp(v, "Yes"))))) {
-                    new_offers++;
-                    /* X- and unknown keys may be declarative: only standard keys surely need an answer */
-                    if (d) {
-                        if (!n->last_offers)
-                            n->last_offers = g_string_new(NULL);
-                        g_string_append_printf(n->last_offers, "%s%s=%s", n->last_offers->len ? ", " : "", key, v);
-                    }
-                }
-                if (d && !strcmp(d->name, "TaskReporting") && (!isl_list_contains(v, "RFC3720") || !isl_list_contains(v, "ResponseFence")))
-                    isl_report(out, ISL_CHK_NEG_TASKREPORTING_OFFER, "TaskReporting=%s offered without %s", v,
-                               !isl_list_contains(v, "RFC3720") ? "RFC3720" : "ResponseFence");
-                if (d && !strcmp(d->name, "AuthMethod"))
-                    n->auth.method_frame = frame;
-            }
-        }
-    }
+    text_size(n, side, stage, text, out);
+    auth_first_step(n, side, stage, text, out);
+    for (unsigned i = 0; i < text->n_pairs; i++)
+        new_offers += text_item(n, side, stage, frame, text->pairs[i].key, text->pairs[i].value, seen, out);
     g_hash_table_destroy(seen);
     return new_offers;
 }
@@ -742,10 +775,9 @@ void isl_nego_stage_end(isl_nego *n, isl_stage stage, uint32_t frame, isl_findin
         if (k->wrong_stage)
             continue;
         const char *o = k->value[k->offerer];
-        if (k->def && ((k->def->kind == ISL_KIND_BOOL_AND && !strcmp(o, "No")) ||
-                       (k->def->kind == ISL_KIND_BOOL_OR && !strcmp(o, "Yes")))) {
+        if (offer_needs_no_answer(k->def, o)) {
             k->answered = true;
-            k->result = o;   /* AND-No and OR-Yes need no answer */
+            k->result = o;
             continue;
         }
         /* Target offers in the T=1 Login Response that ends the stage: the
@@ -783,12 +815,12 @@ static const char *settled_value(const isl_kst *k, const isl_key_def *def)
     return NULL;
 }
 
-static bool value_yes(const isl_nego *n, const char *name);
-static bool value_no(const isl_nego *n, const char *name);
+static bool value_yes(const isl_nego *n, isl_key_id id);
+static bool value_no(const isl_nego *n, isl_key_id id);
 
 const char *isl_nego_value(const isl_nego *n, const isl_key_def *def, isl_val_state *state)
 {
-    const isl_kst *k = isl_nego_find(n, def->name);
+    const isl_kst *k = isl_nego_find_id(n, def->id);
     const char *v = NULL;
     isl_val_state st;
 
@@ -799,7 +831,7 @@ const char *isl_nego_value(const isl_nego *n, const isl_key_def *def, isl_val_st
         st = ISL_VAL_IRR_ANSWERED;
     else if (n->type == ISL_ST_DISCOVERY && (def->flags & ISL_KF_IRR_DISCOVERY))
         st = ISL_VAL_IRR_DISCOVERY;
-    else if ((def->flags & ISL_KF_IRR_NO_UNSOLICITED) && value_yes(n, "InitialR2T") && value_no(n, "ImmediateData"))
+    else if ((def->flags & ISL_KF_IRR_NO_UNSOLICITED) && value_yes(n, ISL_KEY_INITIAL_R2T) && value_no(n, ISL_KEY_IMMEDIATE_DATA))
         st = ISL_VAL_IRR_NO_UNSOLICITED;
     else if ((v = settled_value(k, def)) != NULL)
         st = ISL_VAL_NEGOTIATED;
@@ -814,7 +846,7 @@ const char *isl_nego_value(const isl_nego *n, const isl_key_def *def, isl_val_st
 
 uint32_t isl_nego_mrdsl(const isl_nego *n, isl_side side, bool *is_default)
 {
-    const isl_kst *k = isl_nego_find(n, "MaxRecvDataSegmentLength");
+    const isl_kst *k = isl_nego_find_id(n, ISL_KEY_MAX_RECV_DATA_SEGMENT_LENGTH);
     uint64_t x;
     if (k && k->value[side] && num_of(k->value[side], &x) && x <= G_MAXUINT32) {
         if (is_default) *is_default = false;
@@ -824,22 +856,23 @@ uint32_t isl_nego_mrdsl(const isl_nego *n, isl_side side, bool *is_default)
     return 8192;
 }
 
-static bool value_num(const isl_nego *n, const char *name, uint64_t *x)
+static bool value_num(const isl_nego *n, isl_key_id id, uint64_t *x)
 {
-    const isl_key_def *d = isl_key_lookup(name);
-    return num_of(isl_nego_value(n, d, NULL), x);
+    return num_of(isl_nego_value(n, isl_key_by_id(id), NULL), x);
 }
 
-static bool value_yes(const isl_nego *n, const char *name)
+static bool value_yes(const isl_nego *n, isl_key_id id)
 {
-    const char *v = isl_nego_value(n, isl_key_lookup(name), NULL);
-    return v && !strcmp(v, "Yes");
+    const char *v = isl_nego_value(n, isl_key_by_id(id), NULL);
+    bool b;
+    return v && isl_parse_bool(v, &b) && b;
 }
 
-static bool value_no(const isl_nego *n, const char *name)
+static bool value_no(const isl_nego *n, isl_key_id id)
 {
-    const char *v = isl_nego_value(n, isl_key_lookup(name), NULL);
-    return v && !strcmp(v, "No");
+    const char *v = isl_nego_value(n, isl_key_by_id(id), NULL);
+    bool b;
+    return v && isl_parse_bool(v, &b) && !b;
 }
 
 void isl_nego_finish(isl_nego *n, uint32_t frame, isl_findings *out)
@@ -848,12 +881,12 @@ void isl_nego_finish(isl_nego *n, uint32_t frame, isl_findings *out)
     (void)frame;
 
     if (n->type == ISL_ST_DISCOVERY) {
-        const isl_key_def *mcd = isl_key_lookup("MaxConnections");
-        if (value_num(n, "ErrorRecoveryLevel", &erl) && erl != 0)
+        const isl_key_def *mcd = isl_key_by_id(ISL_KEY_MAX_CONNECTIONS);
+        if (value_num(n, ISL_KEY_ERROR_RECOVERY_LEVEL, &erl) && erl != 0)
             isl_report(out, ISL_CHK_NEG_DISCOVERY_ERL, "Discovery session negotiated ErrorRecoveryLevel %" G_GUINT64_FORMAT " (must be 0)", erl);
         /* MaxConnections is irrelevant here (no value): the note is about
          * what the two sides settled all the same. */
-        if (num_of(settled_value(isl_nego_find(n, mcd->name), mcd), &mc) && mc > 1)
+        if (num_of(settled_value(isl_nego_find_id(n, mcd->id), mcd), &mc) && mc > 1)
             isl_report(out, ISL_CHK_NEG_DISCOVERY_MAXCONN, "Discovery session negotiated MaxConnections %" G_GUINT64_FORMAT " (Discovery implies 1)", mc);
         return;
     }
@@ -862,39 +895,24 @@ void isl_nego_finish(isl_nego *n, uint32_t frame, isl_findings *out)
     /* An irrelevant key has no value (answered Irrelevant, or FirstBurstLength
      * with InitialR2T=Yes and ImmediateData=No): nothing to compare, and never
      * its default in its place. */
-    if (value_num(n, "FirstBurstLength", &fbl) && value_num(n, "MaxBurstLength", &mbl) && fbl > mbl)
+    if (value_num(n, ISL_KEY_FIRST_BURST_LENGTH, &fbl) && value_num(n, ISL_KEY_MAX_BURST_LENGTH, &mbl) && fbl > mbl)
         isl_report(out, ISL_CHK_NEG_FBL_GT_MBL, "FirstBurstLength %" G_GUINT64_FORMAT " exceeds MaxBurstLength %" G_GUINT64_FORMAT,
                    fbl, mbl);
-    if (value_num(n, "ErrorRecoveryLevel", &erl) && erl > 0 && value_yes(n, "DataSequenceInOrder")
-        && value_num(n, "MaxOutstandingR2T", &r2t) && r2t != 1)
+    if (value_num(n, ISL_KEY_ERROR_RECOVERY_LEVEL, &erl) && erl > 0 && value_yes(n, ISL_KEY_DATA_SEQUENCE_IN_ORDER)
+        && value_num(n, ISL_KEY_MAX_OUTSTANDING_R2T, &r2t) && r2t != 1)
         isl_report(out, ISL_CHK_NEG_R2T_INORDER_ERL, "MaxOutstandingR2T %" G_GUINT64_FORMAT " with ErrorRecoveryLevel %" G_GUINT64_FORMAT
                    " and DataSequenceInOrder=Yes (must be 1)", r2t, erl);
 }
 
 const char *isl_nego_auth_method(const isl_nego *n)
 {
-    const isl_kst *am = isl_nego_find(n, "AuthMethod");
+    const isl_kst *am = isl_nego_find_id(n, ISL_KEY_AUTH_METHOD);
     return am ? am->result : NULL;
 }
 
-void isl_nego_auth_end(isl_nego *n, uint32_t frame, bool login_failed, isl_findings *out)
+/* §12.1.3: what a finished (or failed) CHAP exchange must have held. */
+static void chap_end(const isl_auth *au, bool login_failed, isl_findings *out)
 {
-    isl_auth *au = &n->auth;
-    const char *method = isl_nego_auth_method(n);
-    bool mutual;
-    (void)frame;
-
-    if (au->summary)
-        return;
-    if (!method) {
-        au->summary = g_strdup("none negotiated");
-        return;
-    }
-    if (strcmp(method, "CHAP")) {
-        au->summary = g_strdup(method);
-        return;
-    }
-    mutual = au->i_chap_c != NULL;
     if (!au->chap_a_offer && !login_failed && !au->first_step_checked)
         isl_report(out, ISL_CHK_AUTH_FIRST_STEP_MISSING, "AuthMethod=CHAP selected (frame %u) but the initiator never sent CHAP_A",
                    au->method_frame);
@@ -903,16 +921,42 @@ void isl_nego_auth_end(isl_nego *n, uint32_t frame, bool login_failed, isl_findi
                    !au->t_chap_i ? "CHAP_I" : "CHAP_C");
     if (!login_failed && au->t_chap_c && (!au->i_chap_n || !au->i_chap_r))
         isl_report(out, ISL_CHK_CHAP_ORDER, "Security stage ended without the initiator's %s", !au->i_chap_n ? "CHAP_N" : "CHAP_R");
-    if (!login_failed && mutual && !au->t_chap_r)
+    if (!login_failed && au->i_chap_c && !au->t_chap_r)
         isl_report(out, ISL_CHK_CHAP_MUTUAL_MISSING, "Initiator sent CHAP_I/CHAP_C (frame %u) but the target completed the stage without CHAP_N/CHAP_R",
                    au->i_chap_c_frame);
-    au->summary = g_strdup_printf("CHAP (%s), %s, initiator CHAP_N \"%s\"%s%s%s: %s",
-                                  chap_alg_name(au->chap_a_answer), mutual ? "mutual" : "one-way",
-                                  au->i_chap_n ? au->i_chap_n : "?",
-                                  mutual ? ", target CHAP_N \"" : "", mutual ? (au->t_chap_n ? au->t_chap_n : "?") : "",
-                                  mutual ? "\"" : "",
-                                  login_failed ? (au->i_chap_r ? "failed after the initiator's response" : "failed before the initiator's response")
-                                               : "succeeded");
+}
+
+static char *chap_summary(const isl_auth *au, bool login_failed)
+{
+    bool mutual = au->i_chap_c != NULL;
+
+    return g_strdup_printf("CHAP (%s), %s, initiator CHAP_N \"%s\"%s%s%s: %s",
+                           chap_alg_label(au->chap_a_answer), mutual ? "mutual" : "one-way",
+                           au->i_chap_n ? au->i_chap_n : "?",
+                           mutual ? ", target CHAP_N \"" : "", mutual ? (au->t_chap_n ? au->t_chap_n : "?") : "",
+                           mutual ? "\"" : "",
+                           login_failed ? (au->i_chap_r ? "failed after the initiator's response" : "failed before the initiator's response")
+                                        : "succeeded");
+}
+
+void isl_nego_auth_end(isl_nego *n, uint32_t frame, bool login_failed, isl_findings *out)
+{
+    isl_auth *au = &n->auth;
+    const char *method = isl_nego_auth_method(n);
+    (void)frame;
+
+    if (au->summary)
+        return;
+    if (!method) {
+        au->summary = g_strdup("none negotiated");
+        return;
+    }
+    if (!isl_auth_method_is(method, ISL_KF_CHAP)) {
+        au->summary = g_strdup(method);
+        return;
+    }
+    chap_end(au, login_failed, out);
+    au->summary = chap_summary(au, login_failed);
     isl_report(out, ISL_CHK_AUTH_SUMMARY, "Authentication: %s", au->summary);
 }
 

@@ -64,6 +64,8 @@ void isl_nego_auth_end(isl_nego *n, uint32_t frame, bool login_failed, isl_findi
 unsigned isl_nego_count(const isl_nego *n);
 const isl_kst *isl_nego_at(const isl_nego *n, unsigned i);
 const isl_kst *isl_nego_find(const isl_nego *n, const char *name);
+/* The state of a standard key by id (no string compare), NULL if never sent. */
+const isl_kst *isl_nego_find_id(const isl_nego *n, isl_key_id id);
 /* Where a key's value comes from, or why it has none.  The irrelevant states
  * are RFC 7143's "the key does not apply here": no value, not the default. */
 typedef enum {

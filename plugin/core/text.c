@@ -57,3 +57,11 @@ void isl_text_mark_truncated(isl_text *t)
     t->unterminated = false;
     t->truncated = true;
 }
+
+const char *isl_text_value(const isl_text *t, const char *key)
+{
+    for (unsigned i = 0; i < t->n_pairs; i++)
+        if (t->pairs[i].value && strcmp(t->pairs[i].key, key) == 0)
+            return t->pairs[i].value;
+    return NULL;
+}

@@ -26,5 +26,7 @@ isl_text *isl_text_split(const uint8_t *data, size_t len);
 void isl_text_free(isl_text *t);
 /* Bytes after this text were not captured: drop the cut last item, mark truncated. */
 void isl_text_mark_truncated(isl_text *t);
+/* Value of the first item with this key and a value; NULL when none. */
+const char *isl_text_value(const isl_text *t, const char *key);
 
 #endif

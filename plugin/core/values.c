@@ -211,9 +211,37 @@ bool isl_name_valid(const char *name)
     return false;
 }
 
+isl_reserved isl_reserved_constant(const char *v)
+{
+    if (strcmp(v, "Reject") == 0)
+        return ISL_RC_REJECT;
+    if (strcmp(v, "Irrelevant") == 0)
+        return ISL_RC_IRRELEVANT;
+    if (strcmp(v, "NotUnderstood") == 0)
+        return ISL_RC_NOT_UNDERSTOOD;
+    return ISL_RC_NONE;
+}
+
 bool isl_is_reserved_constant(const char *v)
 {
-    return strcmp(v, "Reject") == 0 || strcmp(v, "Irrelevant") == 0 || strcmp(v, "NotUnderstood") == 0;
+    return isl_reserved_constant(v) != ISL_RC_NONE;
+}
+
+bool isl_list_has_reserved(const char *list)
+{
+    return isl_list_contains(list, "Reject") || isl_list_contains(list, "Irrelevant")
+        || isl_list_contains(list, "NotUnderstood");
+}
+
+bool isl_parse_bool(const char *v, bool *b)
+{
+    if (strcmp(v, "Yes") == 0)
+        *b = true;
+    else if (strcmp(v, "No") == 0)
+        *b = false;
+    else
+        return false;
+    return true;
 }
 
 int isl_list_index(const char *list, const char *item)
@@ -287,4 +315,180 @@ bad:
     g_free(*host);
     *host = NULL;
     return false;
+}
+
+/* ---- a value against its key's definition (RFC 7143 §6.1, §12, §13) ---- */
+
+/* One checker per value type: v is not a reserved constant answer and fits
+ * the key's length limit (binaries: checked decoded, by their checker). */
+typedef bool (*vtype_check)(const isl_key_def *d, const char *key, const char *v, isl_findings *out);
+
+static bool check_number(const isl_key_def *d, const char *key, const char *v, isl_findings *out)
+{
+    uint64_t x;
+    isl_num_status st;
+
+    if (d->flags & ISL_KF_AUTH_SYNTAX)
+        return true;
+    st = isl_parse_number(v, &x);
+    if (st == ISL_NUM_RANGE) {
+        isl_report(out, ISL_CHK_NEG_RANGE_MISUSE, "%s=%s: a range (a~b) is only allowed for the obsolete marker interval keys", key, v);
+        return false;
+    }
+    if (st != ISL_NUM_OK) {
+        isl_report(out, ISL_CHK_FMT_BAD_NUMBER, "%s=%s is not a valid number%s", key, v,
+                   st == ISL_NUM_OVERFLOW ? " (2^64 or more)" : st == ISL_NUM_EMPTY ? " (empty)" : "");
+        return false;
+    }
+    if (x < d->min || x > d->max) {
+        isl_report(out, ISL_CHK_NEG_OUT_OF_RANGE, "%s=%s is outside %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT,
+                   key, v, d->min, d->max);
+        return false;
+    }
+    return true;
+}
+
+static bool check_bool(const isl_key_def *d, const char *key, const char *v, isl_findings *out)
+{
+    bool b;
+    (void)d;
+    if (isl_parse_bool(v, &b))
+        return true;
+    if (!g_ascii_strcasecmp(v, "yes") || !g_ascii_strcasecmp(v, "no"))
+        isl_report(out, ISL_CHK_FMT_CASE, "%s=%s: boolean values are case-sensitive (Yes or No)", key, v);
+    else
+        isl_report(out, ISL_CHK_NEG_BOOL_VALUE, "%s=%s is not Yes or No", key, v);
+    return false;
+}
+
+/* One item of a list or text value against the key's known values. */
+static bool check_known_item(const isl_key_def *d, const char *key, const char *v, const char *item,
+                             isl_findings *out)
+{
+    bool known = false, nocase = false;
+
+    for (const char *const *kv = d->values; *kv; kv++) {
+        if (!strcmp(*kv, item))
+            known = true;
+        else if (!g_ascii_strcasecmp(*kv, item))
+            nocase = true;
+    }
+    if (!known && nocase) {
+        isl_report(out, ISL_CHK_FMT_CASE, "%s=%s: \"%s\" has the wrong case; values are case-sensitive", key, v, item);
+        return false;
+    }
+    if (!known && (d->flags & ISL_KF_CLOSED_VALUES)) {
+        isl_report(out, d->closed_check, "%s=%s is not one of the defined values", key, v);
+        return false;
+    }
+    return true;
+}
+
+static bool check_text(const isl_key_def *d, const char *key, const char *v, isl_findings *out)
+{
+    bool list = d->vtype == ISL_VT_LIST, ok = true;
+    char bad = isl_text_value_bad_char(v, list);
+    gchar **items;
+
+    if (bad) {
+        isl_report(out, ISL_CHK_FMT_VALUE_CHARS, "%s=\"%s\": '%c' is not allowed in a %s", key, v,
+                   bad, list ? "list of values" : "text value");
+        return false;
+    }
+    if (!d->values)
+        return true;
+    items = g_strsplit(v, ",", -1);
+    for (gchar **it = items; *it && ok; it++)
+        ok = check_known_item(d, key, v, *it, out);
+    g_strfreev(items);
+    return ok;
+}
+
+static bool check_name(const isl_key_def *d, const char *key, const char *v, isl_findings *out)
+{
+    (void)d;
+    /* A malformed name is still the name the session uses: reported, not refused. */
+    if (!isl_name_valid(v))
+        isl_report(out, ISL_CHK_LOGIN_NAME_FORMAT, "%s \"%s\" is not a valid iqn., eui. or naa. name%s", key, v,
+                   strlen(v) > 223 ? " (longer than 223 bytes)" : "");
+    return true;
+}
+
+static bool check_binary(const isl_key_def *d, const char *key, const char *v, isl_findings *out)
+{
+    size_t blen = 0, len = strlen(v);
+    isl_bin_status st = isl_parse_binary(v, &blen);
+
+    if (st != ISL_BIN_OK) {
+        isl_report(out, ISL_CHK_FMT_BAD_BINARY, "%s=%.40s%s is not valid %s", key, v, len > 40 ? "..." : "",
+                   st == ISL_BIN_BAD_HEX ? "hex (0x)" : st == ISL_BIN_BAD_BASE64 ? "base64 (0b)" :
+                   st == ISL_BIN_EMPTY ? "binary (empty)" : "binary (needs 0x or 0b)");
+        return false;
+    }
+    if (blen > d->max_len) {
+        isl_report(out, ISL_CHK_FMT_VALUE_TOO_LONG, "%s is %zu bytes decoded (limit %u)", key, blen, d->max_len);
+        return false;
+    }
+    return true;
+}
+
+static bool check_address(const isl_key_def *d, const char *key, const char *v, isl_findings *out)
+{
+    char *host;
+    unsigned port;
+    int tpgt;
+    (void)d;
+    if (!isl_parse_address(v, &host, &port, &tpgt)) {
+        isl_report(out, ISL_CHK_FMT_VALUE_CHARS, "%s=%s is not host[:port][,tpgt]", key, v);
+        return false;
+    }
+    g_free(host);
+    return true;
+}
+
+static bool check_range(const isl_key_def *d, const char *key, const char *v, isl_findings *out)
+{
+    uint64_t lo, hi, x;
+    (void)d;
+    /* RFC 3720 marker intervals: an offer is a~b, an answer one number */
+    if (isl_parse_range(v, &lo, &hi) || isl_parse_number(v, &x) == ISL_NUM_OK)
+        return true;
+    isl_report(out, ISL_CHK_FMT_BAD_NUMBER, "%s=%s is neither a number nor a range a~b", key, v);
+    return false;
+}
+
+static bool check_utf8(const isl_key_def *d, const char *key, const char *v, isl_findings *out)
+{
+    (void)d;
+    if (g_utf8_validate(v, -1, NULL))
+        return true;
+    isl_report(out, ISL_CHK_FMT_VALUE_CHARS, "%s value is not valid UTF-8", key);
+    return false;
+}
+
+static const vtype_check vtype_checks[] = {
+    [ISL_VT_TEXT] = check_text,
+    [ISL_VT_UTF8] = check_utf8,
+    [ISL_VT_NAME] = check_name,
+    [ISL_VT_NUMBER] = check_number,
+    [ISL_VT_BOOL] = check_bool,
+    [ISL_VT_LIST] = check_text,
+    [ISL_VT_BINARY] = check_binary,
+    [ISL_VT_ADDRESS] = check_address,
+    [ISL_VT_RANGE] = check_range,
+};
+
+bool isl_value_check(const isl_key_def *d, const char *key, const char *v, bool answer, isl_findings *out)
+{
+    size_t len = strlen(v);
+
+    if (answer && isl_is_reserved_constant(v))
+        return true;
+    if (d->vtype != ISL_VT_BINARY && len > d->max_len) {
+        isl_report(out, ISL_CHK_FMT_VALUE_TOO_LONG, "%s value is %zu bytes (limit %u)", key, len, d->max_len);
+        return false;
+    }
+    if ((unsigned)d->vtype < G_N_ELEMENTS(vtype_checks) && vtype_checks[d->vtype])
+        return vtype_checks[d->vtype](d, key, v, out);
+    return true;
 }

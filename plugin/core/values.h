@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include "checks.h"
+#include "keys.h"
 
 typedef enum { ISL_NUM_OK, ISL_NUM_EMPTY, ISL_NUM_BAD, ISL_NUM_OVERFLOW, ISL_NUM_RANGE } isl_num_status;
 
@@ -31,6 +33,14 @@ char isl_text_value_bad_char(const char *v, bool list);
 bool isl_name_valid(const char *name);
 
 bool isl_is_reserved_constant(const char *v);
+/* The reserved constants of RFC 7143 §6.2 / §6.3 (answers only). */
+typedef enum { ISL_RC_NONE, ISL_RC_REJECT, ISL_RC_IRRELEVANT, ISL_RC_NOT_UNDERSTOOD } isl_reserved;
+isl_reserved isl_reserved_constant(const char *v);
+/* A list offer holding one of the reserved constants among its items. */
+bool isl_list_has_reserved(const char *list);
+
+/* Yes or No, case-sensitive: false for anything else (*b untouched). */
+bool isl_parse_bool(const char *v, bool *b);
 
 /* Comma-separated list helpers. */
 bool isl_list_contains(const char *list, const char *item);
@@ -39,5 +49,11 @@ int isl_list_index(const char *list, const char *item);
 
 /* host[:port][,tpgt]; host may be [IPv6].  Returns false when malformed. */
 bool isl_parse_address(const char *v, char **host, unsigned *port, int *tpgt);
+
+/* v as a value of key d (named key as sent): its length, then the check of
+ * d's value type (number range, Yes/No, list items, name, binary, address,
+ * range, UTF-8).  A reserved constant passes when answer is set.  Reports
+ * every violation into out; false when the value is unusable. */
+bool isl_value_check(const isl_key_def *d, const char *key, const char *v, bool answer, isl_findings *out);
 
 #endif

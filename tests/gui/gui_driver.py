@@ -15,7 +15,9 @@ then:
      and reads it again, then clears the filter and retaps once more;
   5. opens "iSCSI Login Statistics" from Service Response Time (a second
      dialog sharing the first one's tables) and reads it;
-  6. takes screenshots, closes the dialogs and checks that Wireshark is
+  6. opens Statistics > Flow Graph, picks the flow type "iSCSI Login
+     Flows" (the login ladder) and reads the dialog's item count;
+  7. takes screenshots, closes the dialogs and checks that Wireshark is
      still running.
 
 It writes one JSON document (see `main`) and compares nothing itself.
@@ -176,6 +178,66 @@ def screenshot(path, title=None, geometry=None):
     subprocess.run(["import", "-window", "root", path], check=True)
 
 
+FLOW_TYPE = "iSCSI Login Flows"
+
+
+def select_combo_item(combo, name):
+    """Pick an entry of a Qt combo box.  Qt's accessible combo box offers no
+    selection interface and its items only a Toggle that selects nothing, and
+    under Xvfb without a window manager keys reach no closed combo box: click
+    it open, then step down to the entry and press Return in its popup."""
+    names = [i.name for i in menu_items(combo)]
+    x, y, w, h = combo.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    subprocess.run(["xdotool", "mousemove", "--sync", str(x + w // 2), str(y + h // 2), "click", "1"], check=False)
+    pump(1.0)
+    subprocess.run(["xdotool", "key", "--delay", "100", "Home"] + ["Down"] * names.index(name) + ["Return"], check=False)
+    pump(1.0)
+    return combo.name == name
+
+
+def flow_graph(app, stat_items, shot, res, timeout):
+    """Statistics > Flow Graph, flow type iSCSI Login Flows: the items Qt lists
+    as flow types, the dialog's "N node(s), M item(s)" line, a screenshot."""
+    item = next((c for c in stat_items if c.name == "Flow Graph"), None)
+    if item is None:
+        return None
+    press(item)
+    win = wait_for("the Flow Graph dialog", lambda: next((w for w in children(app) if " Flow " in (w.name or "")), None),
+                   timeout)
+    combo = wait_for("the Flow type list", lambda: find(win, lambda c: c.getRoleName() == "combo box"
+                                                        and FLOW_TYPE in [i.name for i in menu_items(c)]), timeout)
+    types = [i.name for i in menu_items(combo)]
+    res["flow_types"] = types
+    select_combo_item(combo, FLOW_TYPE)
+
+    def settled_count():
+        lbl = find(win, lambda c: c.getRoleName() == "label" and "item(s)" in (c.name or ""))
+        return lbl.name.strip() if lbl is not None and combo.name == FLOW_TYPE else None
+    last, since, end = None, time.monotonic(), time.monotonic() + timeout
+    while time.monotonic() < end:
+        pump(0.3)
+        cur = settled_count()
+        if cur != last:
+            last, since = cur, time.monotonic()
+        elif cur and time.monotonic() - since >= 1.5:
+            break
+    res["flow_selected"] = combo.name
+    res["flow_count"] = last
+    # The dialog alone (the screen is mostly empty): the picture in the docs.
+    geometry = (10, 10, 1400, 480)
+    for wid in x_window_ids(win.name):
+        subprocess.run(["xdotool", "windowsize", wid, str(geometry[2]), str(geometry[3]),
+                        "windowmove", wid, str(geometry[0]), str(geometry[1])], check=False)
+    pump(1.5)
+    subprocess.run(["import", "-window", "root", "-crop", "%dx%d+%d+%d" % (geometry[2], geometry[3], geometry[0], geometry[1]),
+                    "+repage", shot], check=True)
+    btn = find(win, lambda c: c.getRoleName() == "push button" and c.name == "Close")
+    if btn is not None:
+        press(btn)
+        pump(0.5)
+    return shot
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--capture", required=True)
@@ -254,6 +316,11 @@ def main():
                     second = cur
                     break
             res["login_menu"] = second
+
+        # The login ladder: Flow Graph with the flow type iSCSI Login Flows.
+        shot = flow_graph(app, stat_items, args.shots + "-flow.png", res, args.timeout)
+        if shot:
+            res["screenshots"].append(shot)
 
         # Close every statistics dialog (frees the shared tables), then make sure
         # Wireshark survived it.

@@ -865,6 +865,27 @@ static void test_text_f_ttt(void)
     ab_clear(&b);
 }
 
+/* A capture that starts after the Text Request: a Note, not a login fault,
+ * and the exchange after it is analysed as usual. */
+static void test_text_no_request(void)
+{
+    abench b;
+    isl_pdu *r;
+    ab_init(&b, NULL);
+    ab_login(&b, 0, ISID1, 0, 0x10, 0, false);
+    r = FEED(&b, .op = TRSP, .final = true, .itt = 0x20, .sn = 0x1001, KV("MaxRecvDataSegmentLength=65536\0"));
+    expect(&r->findings, ISL_CHK_TEXT_NO_REQUEST, 1);
+    g_assert_cmpstr(r->findings.head->msg, ==, "Text Response without a captured Text Request (ITT 0x00000020)");
+    g_assert_cmpint(isl_check_get(ISL_CHK_TEXT_NO_REQUEST)->severity, ==, ISL_SEV_NOTE);
+    g_assert_null(r->textx);
+    g_assert_cmpuint(r->session_number, ==, 1);
+    FEED(&b, .op = TREQ, .final = true, .itt = 0x21, .sn = 2, KV("MaxRecvDataSegmentLength=32768\0"));
+    r = FEED(&b, .op = TRSP, .final = true, .itt = 0x21, .sn = 0x1002, KV("MaxRecvDataSegmentLength=65536\0"));
+    expect_none(&r->findings);
+    g_assert_true(r->text_final);
+    ab_clear(&b);
+}
+
 static void test_text_final_to_nonfinal(void)
 {
     abench b;
@@ -1058,7 +1079,7 @@ static void test_logout_response(void)
     g_assert_false(sess(&b, 0)->ended);
     /* a second response has no request */
     r = FEED(&b, .op = ISL_OP_LOGOUT_RSP, .itt = 0x40, .sn = 0x1002);
-    expect(&r->findings, ISL_CHK_LOGIN_INCOMPLETE, 1);
+    expect(&r->findings, ISL_CHK_LOGOUT_NO_REQUEST, 1);
     ab_clear(&b);
 }
 
@@ -1072,6 +1093,23 @@ static void test_logout_nonzero_length(void)
     expect(&r->findings, ISL_CHK_LOGOUT_NONZERO_LENGTH, 1);
     r = FEED(&b, .op = ISL_OP_LOGOUT_RSP, .itt = 0x40, .sn = 0x1001, .ahs_words = 1);
     expect(&r->findings, ISL_CHK_LOGOUT_NONZERO_LENGTH, 1);
+    ab_clear(&b);
+}
+
+/* A capture that starts after the Logout Request: a Note, not a login fault. */
+static void test_logout_no_request(void)
+{
+    abench b;
+    isl_pdu *r;
+    ab_init(&b, NULL);
+    ab_login(&b, 0, ISID1, 0, 0x10, 0, false);
+    r = FEED(&b, .op = ISL_OP_LOGOUT_RSP, .itt = 0x40, .sn = 0x1001);
+    expect(&r->findings, ISL_CHK_LOGOUT_NO_REQUEST, 1);
+    g_assert_cmpstr(r->findings.head->msg, ==, "Logout Response without a captured Logout Request");
+    g_assert_cmpint(isl_check_get(ISL_CHK_LOGOUT_NO_REQUEST)->severity, ==, ISL_SEV_NOTE);
+    g_assert_null(r->logout);
+    g_assert_cmpuint(r->n_xrecs, ==, 0);
+    g_assert_false(sess(&b, 0)->ended);
     ab_clear(&b);
 }
 
@@ -1351,6 +1389,7 @@ int main(int argc, char **argv)
     g_test_add_func("/analyzer/text/over_mrdsl", test_text_over_mrdsl);
     g_test_add_func("/analyzer/text/renegotiated", test_text_renegotiated);
     g_test_add_func("/analyzer/text/f_ttt", test_text_f_ttt);
+    g_test_add_func("/analyzer/text/no_request", test_text_no_request);
     g_test_add_func("/analyzer/text/final_to_nonfinal", test_text_final_to_nonfinal);
     g_test_add_func("/analyzer/text/sequence_fields", test_text_sequence_fields);
     g_test_add_func("/analyzer/sendtargets/records", test_sendtargets_records);
@@ -1363,6 +1402,7 @@ int main(int argc, char **argv)
     g_test_add_func("/analyzer/logout/reason", test_logout_reason);
     g_test_add_func("/analyzer/logout/response", test_logout_response);
     g_test_add_func("/analyzer/logout/nonzero_length", test_logout_nonzero_length);
+    g_test_add_func("/analyzer/logout/no_request", test_logout_no_request);
     g_test_add_func("/analyzer/logout/traffic_after", test_logout_traffic_after);
     g_test_add_func("/analyzer/digest_mismatch", test_digest_mismatch);
     g_test_add_func("/analyzer/pdu_truncated", test_pdu_truncated);

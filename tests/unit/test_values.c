@@ -564,6 +564,216 @@ static void test_checks_findings(void)
     g_assert_null(f.tail);
 }
 
+/* ---- key ids, per-key rules, auth tables -------------------------------- */
+
+static void test_keys_ids(void)
+{
+    g_assert_cmpuint(isl_key_count(), ==, ISL_KEY_COUNT);
+    g_assert_null(isl_key_by_id(ISL_KEY_COUNT));
+    for (unsigned i = 0; i < ISL_KEY_COUNT; i++) {
+        const isl_key_def *d = isl_key_by_id((isl_key_id)i);
+        g_assert_true(d == isl_key_at(i));
+        g_assert_nonnull(d->name);   /* no row left out of the designated table */
+        g_assert_cmpuint(d->id, ==, i);
+        /* a login narrows the senders, never widens them */
+        g_assert_true((d->login_senders & ~d->senders) == 0);
+        if (d->must_offer)
+            for (const char *const *m = d->must_offer; *m; m++)
+                g_assert_true(d->values && g_strv_contains((const char *const *)d->values, *m));
+        if (d->flags & ISL_KF_CLOSED_VALUES)
+            g_assert_nonnull(d->values);
+    }
+    g_assert_cmpstr(isl_key_by_id(ISL_KEY_AUTH_METHOD)->name, ==, "AuthMethod");
+    g_assert_cmpstr(isl_key_by_id(ISL_KEY_MAX_RECV_DATA_SEGMENT_LENGTH)->name, ==, "MaxRecvDataSegmentLength");
+    g_assert_cmpstr(isl_key_by_id(ISL_KEY_OF_MARK_INT)->name, ==, "OFMarkInt");
+}
+
+/* The rules negotiation.c used to spell with key names. */
+static void test_keys_rules(void)
+{
+    const isl_key_def *tn = isl_key_by_id(ISL_KEY_TARGET_NAME), *st = isl_key_by_id(ISL_KEY_SESSION_TYPE);
+    const isl_key_def *tr = isl_key_by_id(ISL_KEY_TASK_REPORTING);
+
+    g_assert_cmpuint(isl_key_senders(tn, true), ==, ISL_BY_I);
+    g_assert_cmpuint(isl_key_senders(tn, false), ==, ISL_BY_IT);
+    g_assert_cmpuint(isl_key_senders(st, true), ==, ISL_BY_I);
+    g_assert_true(st->flags & ISL_KF_EVERY_LOGIN);
+    g_assert_true(st->flags & ISL_KF_CLOSED_VALUES);
+    g_assert_cmpint(st->closed_check, ==, ISL_CHK_LOGIN_SESSIONTYPE_VALUE);
+    g_assert_nonnull(tr->must_offer);
+    g_assert_cmpstr(tr->must_offer[0], ==, "RFC3720");
+    g_assert_cmpstr(tr->must_offer[1], ==, "ResponseFence");
+    g_assert_null(tr->must_offer[2]);
+    g_assert_cmpint(tr->must_offer_check, ==, ISL_CHK_NEG_TASKREPORTING_OFFER);
+    g_assert_true(isl_key_by_id(ISL_KEY_CHAP_I)->flags & ISL_KF_AUTH_SYNTAX);
+    for (unsigned i = 0; i < ISL_KEY_COUNT; i++) {
+        const isl_key_def *d = isl_key_at(i);
+        if (d != tn)
+            g_assert_cmpuint(d->login_senders, ==, 0);
+        if (d != st)
+            g_assert_false(d->flags & (ISL_KF_EVERY_LOGIN | ISL_KF_CLOSED_VALUES));
+        if (d != tr)
+            g_assert_null(d->must_offer);
+    }
+}
+
+static void test_chap_algs(void)
+{
+    const isl_key_def *ca = isl_key_by_id(ISL_KEY_CHAP_A);
+    unsigned n = isl_chap_alg_count(), mandatory = 0;
+
+    g_assert_cmpuint(n, ==, 4);
+    g_assert_null(isl_chap_alg_at(n));
+    /* the key table's CHAP_A values are the algorithm table, in order */
+    for (unsigned i = 0; i < n; i++) {
+        const isl_chap_alg *a = isl_chap_alg_at(i);
+        g_assert_cmpstr(ca->values[i], ==, a->value);
+        g_assert_true(isl_chap_alg_lookup(a->value) == a);
+        mandatory += a->mandatory;
+    }
+    g_assert_null(ca->values[n]);
+    g_assert_cmpuint(mandatory, ==, 1);
+    g_assert_true(isl_chap_alg_lookup("5")->mandatory);
+    g_assert_cmpstr(isl_chap_alg_lookup("5")->name, ==, "MD5");
+    g_assert_cmpuint(isl_chap_alg_lookup("5")->digest_len, ==, 16);
+    g_assert_cmpuint(isl_chap_alg_lookup("6")->digest_len, ==, 20);
+    g_assert_cmpuint(isl_chap_alg_lookup("7")->digest_len, ==, 32);
+    g_assert_cmpstr(isl_chap_alg_lookup("8")->name, ==, "SHA3-256");
+    g_assert_cmpuint(isl_chap_alg_lookup("8")->digest_len, ==, 32);
+    g_assert_null(isl_chap_alg_lookup("4"));
+    g_assert_null(isl_chap_alg_lookup("05"));
+    g_assert_null(isl_chap_alg_lookup(NULL));
+}
+
+static void test_auth_methods(void)
+{
+    const isl_key_def *am = isl_key_by_id(ISL_KEY_AUTH_METHOD);
+
+    for (const char *const *v = am->values; *v; v++)
+        g_assert_nonnull(isl_auth_method_lookup(*v));
+    g_assert_null(isl_auth_method_lookup("chap"));
+    g_assert_null(isl_auth_method_lookup(NULL));
+    g_assert_true(isl_auth_method_is("CHAP", ISL_KF_CHAP));
+    g_assert_false(isl_auth_method_is("SRP", ISL_KF_CHAP));
+    g_assert_false(isl_auth_method_is(NULL, ISL_KF_CHAP));
+    g_assert_cmpuint(isl_auth_method_lookup("SRP")->text_limit, ==, 65536);
+    g_assert_cmpuint(isl_auth_method_lookup("KRB5")->text_limit, ==, 65536);
+    g_assert_cmpuint(isl_auth_method_lookup("CHAP")->text_limit, ==, 8192);
+    g_assert_cmpuint(isl_auth_method_lookup("None")->text_limit, ==, 8192);
+}
+
+static void test_reserved_and_bool(void)
+{
+    bool b = false;
+
+    g_assert_cmpint(isl_reserved_constant("Reject"), ==, ISL_RC_REJECT);
+    g_assert_cmpint(isl_reserved_constant("Irrelevant"), ==, ISL_RC_IRRELEVANT);
+    g_assert_cmpint(isl_reserved_constant("NotUnderstood"), ==, ISL_RC_NOT_UNDERSTOOD);
+    g_assert_cmpint(isl_reserved_constant("reject"), ==, ISL_RC_NONE);
+    g_assert_true(isl_list_has_reserved("CRC32C,Reject"));
+    g_assert_false(isl_list_has_reserved("CRC32C,None"));
+    g_assert_true(isl_parse_bool("Yes", &b) && b);
+    g_assert_true(isl_parse_bool("No", &b) && !b);
+    b = true;
+    g_assert_false(isl_parse_bool("yes", &b));
+    g_assert_false(isl_parse_bool("", &b));
+    g_assert_true(b);
+}
+
+/* Run one value through the per-type checker; returns its verdict, leaves findings in *f. */
+static bool vcheck(isl_key_id id, const char *v, bool answer, isl_findings *f)
+{
+    const isl_key_def *d = isl_key_by_id(id);
+    isl_findings_clear(f);
+    return isl_value_check(d, d->name, v, answer, f);
+}
+
+static void test_value_check_number(void)
+{
+    isl_findings f = { 0 };
+
+    g_assert_true(vcheck(ISL_KEY_MAX_BURST_LENGTH, "262144", false, &f));
+    expect_none(&f);
+    g_assert_true(vcheck(ISL_KEY_MAX_BURST_LENGTH, "0x200", false, &f));
+    expect_none(&f);
+    g_assert_false(vcheck(ISL_KEY_MAX_BURST_LENGTH, "511", false, &f));
+    expect(&f, ISL_CHK_NEG_OUT_OF_RANGE, 1);
+    g_assert_false(vcheck(ISL_KEY_MAX_BURST_LENGTH, "12a", false, &f));
+    expect(&f, ISL_CHK_FMT_BAD_NUMBER, 1);
+    g_assert_false(vcheck(ISL_KEY_MAX_BURST_LENGTH, "512~1024", false, &f));
+    expect(&f, ISL_CHK_NEG_RANGE_MISUSE, 1);
+    /* Reject is an answer, not a number */
+    g_assert_true(vcheck(ISL_KEY_MAX_BURST_LENGTH, "Reject", true, &f));
+    expect_none(&f);
+    g_assert_false(vcheck(ISL_KEY_MAX_BURST_LENGTH, "Reject", false, &f));
+    expect(&f, ISL_CHK_FMT_BAD_NUMBER, 1);
+    /* CHAP_I's range is the CHAP exchange's to report */
+    g_assert_true(vcheck(ISL_KEY_CHAP_I, "300", false, &f));
+    expect_none(&f);
+    isl_findings_clear(&f);
+}
+
+static void test_value_check_bool_list_text(void)
+{
+    isl_findings f = { 0 };
+
+    g_assert_true(vcheck(ISL_KEY_INITIAL_R2T, "No", false, &f));
+    expect_none(&f);
+    g_assert_false(vcheck(ISL_KEY_INITIAL_R2T, "yes", false, &f));
+    expect(&f, ISL_CHK_FMT_CASE, 1);
+    g_assert_false(vcheck(ISL_KEY_INITIAL_R2T, "1", false, &f));
+    expect(&f, ISL_CHK_NEG_BOOL_VALUE, 1);
+    g_assert_true(vcheck(ISL_KEY_HEADER_DIGEST, "CRC32C,None", false, &f));
+    expect_none(&f);
+    /* open list: an unknown value is the acceptor's to refuse */
+    g_assert_true(vcheck(ISL_KEY_HEADER_DIGEST, "CRC64,None", false, &f));
+    expect_none(&f);
+    g_assert_false(vcheck(ISL_KEY_HEADER_DIGEST, "crc32c", false, &f));
+    expect(&f, ISL_CHK_FMT_CASE, 1);
+    g_assert_false(vcheck(ISL_KEY_HEADER_DIGEST, "CRC32C;None", false, &f));
+    expect(&f, ISL_CHK_FMT_VALUE_CHARS, 1);
+    /* closed set */
+    g_assert_true(vcheck(ISL_KEY_SESSION_TYPE, "Discovery", false, &f));
+    expect_none(&f);
+    g_assert_false(vcheck(ISL_KEY_SESSION_TYPE, "Special", false, &f));
+    expect(&f, ISL_CHK_LOGIN_SESSIONTYPE_VALUE, 1);
+    g_assert_false(vcheck(ISL_KEY_SESSION_TYPE, "normal", false, &f));
+    expect(&f, ISL_CHK_FMT_CASE, 1);
+    isl_findings_clear(&f);
+}
+
+static void test_value_check_other_types(void)
+{
+    isl_findings f = { 0 };
+    char *longname = g_strnfill(300, 'a');
+
+    g_assert_true(vcheck(ISL_KEY_TARGET_NAME, "iqn.2001-04.com.example:disk", false, &f));
+    expect_none(&f);
+    g_assert_true(vcheck(ISL_KEY_TARGET_NAME, "disk1", false, &f));   /* reported, still used */
+    expect(&f, ISL_CHK_LOGIN_NAME_FORMAT, 1);
+    g_assert_false(vcheck(ISL_KEY_TARGET_NAME, longname, false, &f));
+    expect(&f, ISL_CHK_FMT_VALUE_TOO_LONG, 1);
+    g_assert_true(vcheck(ISL_KEY_CHAP_C, "0x0102030405060708090a0b0c0d0e0f10", false, &f));
+    expect_none(&f);
+    g_assert_false(vcheck(ISL_KEY_CHAP_C, "0x01x2", false, &f));
+    expect(&f, ISL_CHK_FMT_BAD_BINARY, 1);
+    g_assert_true(vcheck(ISL_KEY_TARGET_ADDRESS, "192.0.2.1:3260,1", false, &f));
+    expect_none(&f);
+    g_assert_false(vcheck(ISL_KEY_TARGET_ADDRESS, "[::1", false, &f));
+    expect(&f, ISL_CHK_FMT_VALUE_CHARS, 1);
+    g_assert_true(vcheck(ISL_KEY_IF_MARK_INT, "2048~8192", false, &f));
+    g_assert_true(vcheck(ISL_KEY_IF_MARK_INT, "4096", true, &f));
+    expect_none(&f);
+    g_assert_false(vcheck(ISL_KEY_IF_MARK_INT, "a~b", false, &f));
+    expect(&f, ISL_CHK_FMT_BAD_NUMBER, 1);
+    g_assert_true(vcheck(ISL_KEY_TARGET_ALIAS, "disk \xc3\xa9", false, &f));
+    expect_none(&f);
+    g_assert_false(vcheck(ISL_KEY_TARGET_ALIAS, "disk \xc3", false, &f));
+    expect(&f, ISL_CHK_FMT_VALUE_CHARS, 1);
+    isl_findings_clear(&f);
+    g_free(longname);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -599,5 +809,13 @@ int main(int argc, char **argv)
     g_test_add_func("/keys/extension", test_keys_extension);
     g_test_add_func("/checks/catalogue", test_checks_catalogue);
     g_test_add_func("/checks/findings", test_checks_findings);
+    g_test_add_func("/keys/ids", test_keys_ids);
+    g_test_add_func("/keys/rules", test_keys_rules);
+    g_test_add_func("/keys/chap_algs", test_chap_algs);
+    g_test_add_func("/keys/auth_methods", test_auth_methods);
+    g_test_add_func("/values/reserved_and_bool", test_reserved_and_bool);
+    g_test_add_func("/values/check/number", test_value_check_number);
+    g_test_add_func("/values/check/bool_list_text", test_value_check_bool_list_text);
+    g_test_add_func("/values/check/other_types", test_value_check_other_types);
     return g_test_run();
 }

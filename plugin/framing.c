@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * First pass: the PDUs in the bytes Wireshark's iSCSI dissector just
+ * dissected, framed exactly as it frames them (its PDU lengths, its digest
+ * detection, its bogus-PDU filter), each fed to the analysis engine. */
+#include "iscsi-login-int.h"
+#include <epan/proto_data.h>
+#include <epan/to_str.h>
+#include <epan/conversation.h>
+#include <epan/crc32-tvb.h>
+#include <epan/dissectors/packet-tcp.h>
+#include <wsutil/crc32.h>
+
+/* RFC 7143 §11.1.1: vendor-specific opcodes, which the analysis does not name. */
+enum {
+    VENDOR_OP_I_FIRST = 0x1c, VENDOR_OP_I_LAST = 0x1e,
+    VENDOR_OP_T_FIRST = 0x3c, VENDOR_OP_T_LAST = 0x3e
+};
+
+/* First pass: PDUs analysed in this frame so far (the iSCSI dissector can be
+ * called several times per frame: a reassembled PDU, then the rest). */
+typedef struct {
+    unsigned next_index;
+} pending_frame;
+
+/* What the iSCSI dissector detected about digests on a connection (it checks
+ * the CRC of the first PDU that is not a Login). */
+enum { DIG_AUTO, DIG_NONE, DIG_CRC };
+typedef struct {
+    guint8 hd, dd;
+} wrap_conv;
+
+static char *endpoint(packet_info *pinfo, bool src)
+{
+    return wmem_strdup_printf(pinfo->pool, "%s:%u", address_to_str(pinfo->pool, src ? &pinfo->src : &pinfo->dst),
+                              src ? pinfo->srcport : pinfo->destport);
+}
+
+int64_t isl_frame_ts_ns(const packet_info *pinfo)
+{
+    return (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+}
+
+static pending_frame *pending(packet_info *pinfo)
+{
+    pending_frame *pf = p_get_proto_data(pinfo->pool, pinfo, isl_plugin.proto, ISL_KEY_PENDING);
+    if (!pf) {
+        pf = wmem_new0(pinfo->pool, pending_frame);
+        p_add_proto_data(pinfo->pool, pinfo, isl_plugin.proto, ISL_KEY_PENDING, pf);
+    }
+    return pf;
+}
+
+/* The one place that builds the analysis input, for the PDUs the iSCSI
+ * dissector framed and for those our own heuristic takes aside.  reported:
+ * the PDU's length on the wire as the caller frames it. */
+isl_pdu *isl_feed_pdu(tvbuff_t *tvb, packet_info *pinfo, guint off, guint32 reported, bool aside,
+                      const struct tcp_analysis *tcpd)
+{
+    isl_pdu_in in;
+
+    memset(&in, 0, sizeof in);
+    in.frame = pinfo->num;
+    in.index = pending(pinfo)->next_index++;
+    in.ts_ns = isl_frame_ts_ns(pinfo);
+    in.conn_key = tcpd->stream;
+    in.reported = reported;
+    in.avail = MIN((guint32)tvb_captured_length_remaining(tvb, off), reported);
+    in.pdu = tvb_get_ptr(tvb, off, in.avail);
+    in.src = endpoint(pinfo, true);
+    in.dst = endpoint(pinfo, false);
+    /* tcp.completeness bit 0: the connection's SYN is in the capture. */
+    in.conn_start_seen = (tcpd->conversation_completeness & 1) != 0;
+    in.aside = aside;
+    return isl_analyzer_feed(isl_plugin.analyzer, &in);
+}
+
+static bool known_opcode(guint8 op)
+{
+    switch (op) {
+    case ISL_OP_NOP_OUT: case ISL_OP_SCSI_CMD: case ISL_OP_TMF_REQ: case ISL_OP_LOGIN_REQ: case ISL_OP_TEXT_REQ:
+    case ISL_OP_DATA_OUT: case ISL_OP_LOGOUT_REQ: case ISL_OP_SNACK:
+    case ISL_OP_NOP_IN: case ISL_OP_SCSI_RSP: case ISL_OP_TMF_RSP: case ISL_OP_LOGIN_RSP: case ISL_OP_TEXT_RSP:
+    case ISL_OP_DATA_IN: case ISL_OP_LOGOUT_RSP: case ISL_OP_R2T: case ISL_OP_ASYNC: case ISL_OP_REJECT:
+        return true;
+    default:
+        return (op >= VENDOR_OP_I_FIRST && op <= VENDOR_OP_I_LAST) || (op >= VENDOR_OP_T_FIRST && op <= VENDOR_OP_T_LAST);
+    }
+}
+
+bool isl_is_target_port(guint32 port)
+{
+    const isl_iscsi_prefs *p = &isl_plugin.iscsi;
+    return (p->target_ports ? value_is_in_range(p->target_ports, port) : port == ISL_ISCSI_TARGET_PORT_DEFAULT) ||
+           port == p->system_port;
+}
+
+/* The built-in's own test for "this is not a PDU header" (bogus PDU filter).
+ * dsl: the DataSegmentLength as the iSCSI dissector reads it. */
+static bool bogus_pdu(const isl_bhs *b, packet_info *pinfo, guint32 dsl, bool check_port)
+{
+    const isl_iscsi_prefs *p = &isl_plugin.iscsi;
+
+    if (!known_opcode(b->opcode))
+        return true;
+    if (check_port && !isl_is_target_port(isl_op_from_target(b->opcode) ? pinfo->srcport : pinfo->destport))
+        return true;
+    if (!p->bogus_filter)
+        return false;
+    if (dsl > p->bogus_threshold)
+        return true;
+    if (p->good_f_bit && !b->final) {
+        switch (b->opcode) {
+        case ISL_OP_NOP_OUT: case ISL_OP_NOP_IN: case ISL_OP_LOGOUT_REQ: case ISL_OP_LOGOUT_RSP: case ISL_OP_SCSI_RSP:
+        case ISL_OP_TMF_RSP: case ISL_OP_R2T: case ISL_OP_ASYNC: case ISL_OP_SNACK: case ISL_OP_REJECT:
+            return true;
+        }
+    }
+    /* A NOP-Out with a Target Transfer Tag of 0. */
+    return b->opcode == ISL_OP_NOP_OUT && b->w20 == 0;
+}
+
+/* The iSCSI dissector takes the DataSegmentLength of these opcodes as 0. */
+static guint32 dissector_dsl(const isl_bhs *b)
+{
+    switch (b->opcode) {
+    case ISL_OP_TMF_REQ: case ISL_OP_TMF_RSP: case ISL_OP_R2T: case ISL_OP_LOGOUT_REQ: case ISL_OP_LOGOUT_RSP:
+    case ISL_OP_SNACK:
+        return 0;
+    default:
+        return b->dsl;
+    }
+}
+
+static wrap_conv *digest_state(packet_info *pinfo)
+{
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    wrap_conv *wc = conversation_get_proto_data(conv, isl_plugin.proto);
+    if (!wc) {
+        wc = wmem_new0(wmem_file_scope(), wrap_conv);
+        conversation_add_proto_data(conv, isl_plugin.proto, wc);
+    }
+    return wc;
+}
+
+/* Digests: decided once per connection, as the iSCSI dissector does (and at
+ * the offsets it uses).  Grows *hdr and *len by the digests present. */
+static void add_digests(tvbuff_t *tvb, wrap_conv *wc, guint off, guint32 dsl, guint32 *hdr, guint32 *len)
+{
+    guint32 data = (dsl + 3) & ~3u;
+
+    if (wc->hd == DIG_AUTO && tvb_captured_length(tvb) - off >= *hdr + 4)
+        wc->hd = ~crc32c_tvb_offset_calculate(tvb, off, *hdr, CRC32C_PRELOAD) == tvb_get_ntohl(tvb, *hdr) ? DIG_CRC : DIG_NONE;
+    if (wc->hd == DIG_CRC) {
+        *len += 4;
+        *hdr += 4;
+    }
+    if (wc->dd == DIG_AUTO && tvb_captured_length(tvb) - off >= *hdr + data + 4)
+        wc->dd = ~crc32c_tvb_offset_calculate(tvb, *hdr, data, CRC32C_PRELOAD) == tvb_get_ntohl(tvb, *hdr + data)
+                     ? DIG_CRC : DIG_NONE;
+    if (wc->dd == DIG_CRC && dsl)
+        *len += 4;
+}
+
+/* Walk the PDUs the iSCSI dissector just dissected in tvb[0, end). */
+void isl_analyse_pdus(tvbuff_t *tvb, packet_info *pinfo, guint end, bool check_port)
+{
+    struct tcp_analysis *tcpd = NULL;
+    wrap_conv *wc = NULL;
+    guint off = 0;
+
+    while (off + ISL_BHS_LEN <= end) {
+        guint8 raw[ISL_BHS_LEN];
+        isl_bhs b;
+        guint32 dsl, len, hdr;
+
+        tvb_memcpy(tvb, raw, off, ISL_BHS_LEN);
+        isl_bhs_parse(&b, raw);
+        dsl = dissector_dsl(&b);
+        if (bogus_pdu(&b, pinfo, dsl, check_port))
+            break;
+        /* The iSCSI dissector counts the AHS of a SCSI Command only. */
+        hdr = ISL_BHS_LEN + (b.opcode == ISL_OP_SCSI_CMD ? 4u * b.ahs_words : 0);
+        len = hdr + ((dsl + 3) & ~3u);
+        if (b.opcode != ISL_OP_LOGIN_REQ && b.opcode != ISL_OP_LOGIN_RSP)
+            add_digests(tvb, wc ? wc : (wc = digest_state(pinfo)), off, dsl, &hdr, &len);
+        /* SCSI data traffic: a few header bytes read, nothing else. */
+        if (isl_opcode_wanted(b.opcode)) {
+            gint rem = tvb_reported_length_remaining(tvb, off), data_cap;
+            guint32 own = isl_bhs_pdu_len(&b);
+
+            if (!tcpd && !(tcpd = get_tcp_conversation_data(NULL, pinfo)))
+                return;
+            data_cap = tvb_captured_length_remaining(tvb, off + hdr);
+            /* The iSCSI dissector takes the DataSegmentLength of a Logout as
+             * 0; the analysis sizes the PDU from its header (and reports the
+             * difference). */
+            isl_feed_pdu(tvb, pinfo, off, MIN(MAX(own, len), rem > 0 ? (guint32)rem : own), false, tcpd);
+            if ((b.opcode == ISL_OP_LOGIN_RSP || b.opcode == ISL_OP_TEXT_RSP) && dsl && data_cap > 0)
+                isl_claim_portals(tvb, pinfo, off + hdr, MIN(dsl, (guint32)data_cap));
+        }
+        if (len > end - off)
+            break;
+        off += len;
+    }
+}
+
+/*
+ * Editor modelines
+ *
+ * Local variables:
+ * c-basic-offset: 4
+ * tab-width: 8
+ * indent-tabs-mode: nil
+ * End:
+ *
+ * vi: set shiftwidth=4 tabstop=8 expandtab:
+ * :indentSize=4:tabSize=8:noTabs=true:
+ */

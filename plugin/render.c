@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Every pass: the iscsi_login tree, expert infos and tap records of the
+ * PDUs the analysis stored on the first pass.  All items are generated:
+ * they describe the analysis, not bytes. */
+#include "iscsi-login-int.h"
+#include <epan/tap.h>
+
+#include "core/keys.h"
+
+static const value_string session_type_vals[] = {
+    { ISL_ST_UNKNOWN, "Unknown" }, { ISL_ST_DISCOVERY, "Discovery" }, { ISL_ST_NORMAL, "Normal" }, { 0, NULL }
+};
+
+static proto_item *gen(proto_item *pi)
+{
+    proto_item_set_generated(pi);
+    return pi;
+}
+
+static void add_reltime(proto_tree *t, int hf, tvbuff_t *tvb, int64_t ns)
+{
+    nstime_t d;
+    d.secs = (time_t)(ns / 1000000000);
+    d.nsecs = (int)(ns % 1000000000);
+    gen(proto_tree_add_time(t, hf, tvb, 0, 0, &d));
+}
+
+/* Keys, values and names come from the wire as bytes; tree strings must be
+ * UTF-8 (JSON/PDML output, Qt): invalid sequences become U+FFFD.  Such text is
+ * also cut (at a character) to cap bytes: Wireshark 4.0 cuts labels at 240
+ * bytes wherever that falls, and three bytes per U+FFFD would put the cut
+ * inside a character. */
+static const char *u8cap(wmem_allocator_t *pool, const char *s, gsize cap)
+{
+    gchar *v;
+    char *r;
+
+    if (!s || g_utf8_validate(s, -1, NULL))
+        return s;
+    v = g_utf8_make_valid(s, -1);
+    if (strlen(v) > cap) {
+        char *cut = g_utf8_find_prev_char(v, v + cap - 3 + 1);
+        strcpy(cut ? cut : v, "\xe2\x80\xa6");   /* U+2026 */
+    }
+    r = wmem_strdup(pool, v);
+    g_free(v);
+    return r;
+}
+
+static const char *u8(wmem_allocator_t *pool, const char *s)
+{
+    return u8cap(pool, s, 90);
+}
+
+static const char *stages_str(wmem_allocator_t *pool, const isl_login *l)
+{
+    wmem_strbuf_t *b = wmem_strbuf_new(pool, "");
+    for (unsigned i = 0; i < l->n_stages; i++)
+        wmem_strbuf_append_printf(b, "%s%s", i ? " -> " : "", isl_stage_name(l->stages[i]));
+    return wmem_strbuf_get_str(b);
+}
+
+static void render_keys(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, const isl_login *l)
+{
+    proto_item *ki;
+    proto_tree *kt = proto_tree_add_subtree_format(t, tvb, 0, 0, isl_plugin.ett.keys, &ki, "Keys (%u)", isl_login_kv_count(l));
+    gen(ki);
+    for (int side = 0; side < 2; side++) {
+        proto_item *si;
+        proto_tree *st = proto_tree_add_subtree(kt, tvb, 0, 0, isl_plugin.ett.keys_side, &si,
+                                                side == ISL_SIDE_I ? "Sent by initiator" : "Sent by target");
+        gen(si);
+        for (unsigned i = 0; i < isl_login_kv_count(l); i++) {
+            const isl_kv kv_ = isl_login_kv_at(l, i), *kv = &kv_;
+            if (kv->side != side)
+                continue;
+            const char *key = u8(pool, kv->key), *val = u8(pool, kv->value ? kv->value : "");
+            gen(proto_tree_add_string_format_value(st, side == ISL_SIDE_I ? isl_plugin.hf.key_initiator : isl_plugin.hf.key_target, tvb, 0, 0,
+                    wmem_strdup_printf(pool, "%s=%s", key, val),
+                    "%s=%s (frame %u, %s)", key, val, kv->frame, isl_stage_name(kv->stage)));
+        }
+    }
+}
+
+/* How a parameter's value came about: default or not, who sent what where. */
+static const char *param_how(wmem_allocator_t *pool, const isl_kst *k, bool dflt)
+{
+    wmem_strbuf_t *how = wmem_strbuf_new(pool, "");
+
+    if (dflt)
+        wmem_strbuf_append(how, k ? "default, not settled" : "default, not negotiated");
+    for (int s = 0; k && s < 2; s++) {
+        if (!k->value[s])
+            continue;
+        wmem_strbuf_append_printf(how, "%s%s %s %s in frame %u", wmem_strbuf_get_len(how) ? "; " : "",
+                                  isl_side_name((isl_side)s), k->offerer == s ? "offered" : "answered",
+                                  u8(pool, k->value[s]), k->frame[s]);
+    }
+    return wmem_strbuf_get_len(how) ? wmem_strdup_printf(pool, " (%s)", wmem_strbuf_get_str(how)) : "";
+}
+
+/* A negotiated parameter under its typed iscsi_login.param.<key> field. */
+static void add_param(proto_tree *pt, tvbuff_t *tvb, int hf, const isl_key_def *d, const char *v, const char *how)
+{
+    proto_item *it;
+
+    switch (d->vtype) {
+    case ISL_VT_NUMBER: {
+        guint64 x = g_ascii_strtoull(v, NULL, 0);
+        it = proto_tree_add_uint_format_value(pt, hf, tvb, 0, 0, (guint32)x, "%s%s", v, how);
+        break;
+    }
+    case ISL_VT_BOOL:
+        it = proto_tree_add_boolean_format_value(pt, hf, tvb, 0, 0, strcmp(v, "Yes") == 0, "%s%s", v, how);
+        break;
+    default:
+        it = proto_tree_add_string_format_value(pt, hf, tvb, 0, 0, v, "%s%s", v, how);
+        break;
+    }
+    gen(it);
+}
+
+/* MaxRecvDataSegmentLength: each side declares its own. */
+static void add_mrdsl(proto_tree *pt, tvbuff_t *tvb, const isl_login *l)
+{
+    bool di, dt;
+    uint32_t mi = isl_nego_mrdsl(l->nego, ISL_SIDE_I, &di), mt = isl_nego_mrdsl(l->nego, ISL_SIDE_T, &dt);
+
+    gen(proto_tree_add_uint_format_value(pt, isl_plugin.hf.param_mrdsl_i, tvb, 0, 0, mi, "%u%s", mi,
+                                         di ? " (default)" : " (declared by the initiator: largest PDU data it receives)"));
+    gen(proto_tree_add_uint_format_value(pt, isl_plugin.hf.param_mrdsl_t, tvb, 0, 0, mt, "%u%s", mt,
+                                         dt ? " (default)" : " (declared by the target: largest PDU data it receives)"));
+}
+
+static void render_params(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, const isl_login *l)
+{
+    proto_item *pi;
+    proto_tree *pt = proto_tree_add_subtree(t, tvb, 0, 0, isl_plugin.ett.params, &pi, "Negotiated parameters");
+
+    gen(pi);
+    for (unsigned i = 0; i < isl_key_count(); i++) {
+        const isl_key_def *d = isl_key_at(i);
+        isl_val_state st;
+        const char *v, *how;
+
+        if (isl_plugin.hf.params[i] < 0 || (d->flags & ISL_KF_DIRECTIONAL))
+            continue;
+        v = isl_nego_value(l->nego, d, &st);
+        /* An irrelevant key gets a text line, not its typed field: no value
+         * (and never the default) under iscsi_login.param.<key>. */
+        if (ISL_VAL_IRRELEVANT(st))
+            v = isl_val_state_reason(st);
+        else if (!v)
+            continue;
+        v = u8(pool, v);
+        how = param_how(pool, isl_nego_find(l->nego, d->name), st == ISL_VAL_DEFAULT);
+        if (ISL_VAL_IRRELEVANT(st))
+            gen(proto_tree_add_string_format(pt, isl_plugin.hf.param_irrelevant, tvb, 0, 0, d->name, "%s: %s%s", d->name,
+                                             v, how));
+        else
+            add_param(pt, tvb, isl_plugin.hf.params[i], d, v, how);
+    }
+    add_mrdsl(pt, tvb, l);
+}
+
+static void render_login(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, const isl_pdu *r)
+{
+    const isl_login *l = r->login;
+    proto_item *li;
+    proto_tree *lt = proto_tree_add_subtree_format(t, tvb, 0, 0, isl_plugin.ett.login, &li, "Login: %s", isl_outcome_name(l->outcome));
+    gen(li);
+    if (!l->started_mid) {
+        gen(proto_tree_add_uint(lt, isl_plugin.hf.login_first, tvb, 0, 0, l->first_frame));
+        add_reltime(lt, isl_plugin.hf.login_time, tvb, l->final_ts - l->first_ts);
+    }
+    gen(proto_tree_add_string(lt, isl_plugin.hf.login_stages, tvb, 0, 0, stages_str(pool, l)));
+    gen(proto_tree_add_string(lt, isl_plugin.hf.login_outcome, tvb, 0, 0, isl_outcome_name(l->outcome)));
+    gen(proto_tree_add_uint(lt, isl_plugin.hf.login_status, tvb, 0, 0, l->status));
+    gen(proto_tree_add_string(lt, isl_plugin.hf.login_status_class, tvb, 0, 0, isl_status_class_name(l->status)));
+    gen(proto_tree_add_string(lt, isl_plugin.hf.login_status_detail, tvb, 0, 0, isl_status_detail_name(l->status)));
+    if (l->redirect)
+        gen(proto_tree_add_string(lt, isl_plugin.hf.login_redirect, tvb, 0, 0, u8(pool, l->redirect)));
+    if (isl_nego_auth_summary(l->nego))
+        gen(proto_tree_add_string(lt, isl_plugin.hf.login_auth, tvb, 0, 0, u8(pool, isl_nego_auth_summary(l->nego))));
+    render_keys(lt, tvb, pool, l);
+    if (l->outcome != ISL_OUT_FAILED)
+        render_params(lt, tvb, pool, l);
+}
+
+static void render_text(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const isl_pdu *r)
+{
+    const isl_textx *x = r->textx;
+    proto_item *di;
+    proto_tree *dt;
+
+    if (!x->sendtargets) {
+        if (x->nego) {
+            proto_item *ni;
+            proto_tree *nt = proto_tree_add_subtree(t, tvb, 0, 0, isl_plugin.ett.params, &ni, "Negotiated in this Text sequence");
+            gen(ni);
+            for (unsigned i = 0; i < isl_nego_count(x->nego); i++) {
+                const isl_kst *k = isl_nego_at(x->nego, i);
+                wmem_strbuf_t *b = wmem_strbuf_new(pinfo->pool, "");
+                const isl_key_def *d = isl_key_lookup(k->name);
+                const char *one = k->value[ISL_SIDE_I] ? k->value[ISL_SIDE_I] : k->value[ISL_SIDE_T];
+                /* An offer answered Reject, Irrelevant or NotUnderstood (or not
+                 * at all) settles nothing: never show the offer as the result. */
+                if (k->result)
+                    wmem_strbuf_append_printf(b, "%s=%s", k->name, k->result);
+                else if (d && d->kind == ISL_KIND_DECL && one)
+                    wmem_strbuf_append_printf(b, "%s=%s", k->name, one);
+                else if (!d)
+                    wmem_strbuf_append_printf(b, "%s: a key the analysis does not know, not judged", k->name);
+                else
+                    wmem_strbuf_append_printf(b, "%s not settled", k->name);
+                for (int sd = 0; sd < 2; sd++)
+                    if (k->value[sd])
+                        wmem_strbuf_append_printf(b, "%s%s sent %s in frame %u", sd == 0 || !k->value[0] ? " (" : "; ",
+                                                  isl_side_name((isl_side)sd), k->value[sd], k->frame[sd]);
+                wmem_strbuf_append(b, ")");
+                gen(proto_tree_add_string(nt, isl_plugin.hf.text_param, tvb, 0, 0, u8cap(pinfo->pool, wmem_strbuf_get_str(b), 200)));
+            }
+        }
+        return;
+    }
+    dt = proto_tree_add_subtree_format(t, tvb, 0, 0, isl_plugin.ett.disc, &di, "SendTargets=%s: %u targets", u8(pinfo->pool, x->st_value), x->targets->len);
+    gen(di);
+    gen(proto_tree_add_uint(dt, isl_plugin.hf.disc_count, tvb, 0, 0, x->targets->len));
+    for (guint i = 0; i < x->targets->len; i++) {
+        const isl_target_rec *rec = g_ptr_array_index(x->targets, i);
+        proto_item *ti = gen(proto_tree_add_string(dt, isl_plugin.hf.disc_target, tvb, 0, 0, u8(pinfo->pool, rec->name)));
+        proto_tree *tt = proto_item_add_subtree(ti, isl_plugin.ett.disc_target);
+        for (guint j = 0; j < rec->addresses->len; j++)
+            gen(proto_tree_add_string(tt, isl_plugin.hf.disc_address, tvb, 0, 0, u8(pinfo->pool, g_ptr_array_index(rec->addresses, j))));
+    }
+}
+
+static void render_logout(proto_tree *t, tvbuff_t *tvb, const isl_pdu *r)
+{
+    const isl_logoutx *lo = r->logout;
+    proto_item *oi;
+    proto_tree *ot = proto_tree_add_subtree(t, tvb, 0, 0, isl_plugin.ett.logout, &oi, "Logout");
+    gen(oi);
+    gen(proto_tree_add_uint(ot, isl_plugin.hf.logout_reason, tvb, 0, 0, lo->reason));
+    if (r->opcode == ISL_OP_LOGOUT_RSP) {
+        gen(proto_tree_add_uint(ot, isl_plugin.hf.logout_response, tvb, 0, 0, lo->response));
+        gen(proto_tree_add_uint(ot, isl_plugin.hf.logout_t2w, tvb, 0, 0, lo->time2wait));
+        gen(proto_tree_add_uint(ot, isl_plugin.hf.logout_t2r, tvb, 0, 0, lo->time2retain));
+        if (lo->session_duration >= 0)
+            add_reltime(ot, isl_plugin.hf.logout_duration, tvb, lo->session_duration);
+    }
+}
+
+/* Who the PDU belongs to and what it answers or repeats. */
+static void render_context(proto_tree *t, proto_item *ti, tvbuff_t *tvb, packet_info *pinfo, const isl_pdu *r)
+{
+    if (r->session_number) {
+        proto_item_append_text(ti, ", Session %u", r->session_number);
+        gen(proto_tree_add_uint(t, isl_plugin.hf.session, tvb, 0, 0, r->session_number));
+        if (r->initiator_name)
+            gen(proto_tree_add_string(t, isl_plugin.hf.initiator_name, tvb, 0, 0, u8(pinfo->pool, r->initiator_name)));
+        if (r->target_name)
+            gen(proto_tree_add_string(t, isl_plugin.hf.target_name, tvb, 0, 0, u8(pinfo->pool, r->target_name)));
+        gen(proto_tree_add_string(t, isl_plugin.hf.session_type, tvb, 0, 0,
+                                  val_to_str_const(r->session_type, session_type_vals, "Unknown")));
+        gen(proto_tree_add_bytes_with_length(t, isl_plugin.hf.isid, tvb, 0, 0, r->session->isid, 6));
+        gen(proto_tree_add_uint(t, isl_plugin.hf.tsih, tvb, 0, 0, r->tsih));
+    }
+    if (r->cid_known)
+        gen(proto_tree_add_uint(t, isl_plugin.hf.cid, tvb, 0, 0, r->cid));
+    if (r->retrans_of) {
+        proto_item_append_text(ti, " (retransmission)");
+        gen(proto_tree_add_uint(t, isl_plugin.hf.retransmission_of, tvb, 0, 0, r->retrans_of));
+    }
+    if (r->request_in)
+        gen(proto_tree_add_uint(t, isl_plugin.hf.request_in, tvb, 0, 0, r->request_in));
+    if (r->response_in && PINFO_FD_VISITED(pinfo))
+        gen(proto_tree_add_uint(t, isl_plugin.hf.response_in, tvb, 0, 0, r->response_in));
+    if (r->request_in && r->rtt_ns >= 0)
+        add_reltime(t, isl_plugin.hf.response_time, tvb, r->rtt_ns);
+    if (r->continued_from)
+        gen(proto_tree_add_uint(t, isl_plugin.hf.continued_from, tvb, 0, 0, r->continued_from));
+}
+
+/* A login without its final response, for the sessions table. */
+static void queue_unfinished_login(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const isl_pdu *r)
+{
+    isl_xrec *x;
+
+    /* Once the whole capture has been read (two-pass, GUI), a login still
+     * without its final response ends on its last PDU. */
+    if (PINFO_FD_VISITED(pinfo) && isl_login_unfinished_at(r->login, r)) {
+        x = wmem_new(pinfo->pool, isl_xrec);
+        *x = isl_login_unfinished_xrec(r->login);
+        proto_tree_add_expert_format(t, pinfo, &isl_plugin.ei[ISL_CHK_LOGIN_UNFINISHED], tvb, 0, 0,
+                                     "Login not finished when the capture ends (no final Login Response); last PDU in frame %u",
+                                     r->frame);
+        tap_queue_packet(isl_plugin.tap, pinfo, x);
+    } else if (!PINFO_FD_VISITED(pinfo) && isl_login_first_at(r->login, r) && r->login->leading) {
+        /* One pass: whether the login finishes is not known yet.  The
+         * sessions table lists the session now ("Not finished" until its
+         * login's final response says otherwise), so that a login the
+         * capture cuts off still has its row. */
+        x = wmem_new(pinfo->pool, isl_xrec);
+        *x = isl_login_unfinished_xrec(r->login);
+        x->provisional = true;
+        tap_queue_packet(isl_plugin.tap, pinfo, x);
+    }
+}
+
+void isl_render_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const isl_pdu *r)
+{
+    proto_item *ti = proto_tree_add_item(tree, isl_plugin.proto, tvb, 0, 0, ENC_NA);
+    proto_tree *t = proto_item_add_subtree(ti, isl_plugin.ett.top);
+
+    gen(ti);
+    render_context(t, ti, tvb, pinfo, r);
+    /* Key and parameter lists are long strings: build them only for a tree. */
+    if (tree && r->login_final && r->login)
+        render_login(t, tvb, pinfo->pool, r);
+    if (tree && r->text_final && r->textx)
+        render_text(t, tvb, pinfo, r);
+    if (r->logout)
+        render_logout(t, tvb, r);
+    for (const isl_finding *f = r->findings.head; f; f = f->next)
+        proto_tree_add_expert_format(t, pinfo, &isl_plugin.ei[f->check], tvb, 0, 0, "%s", u8cap(pinfo->pool, f->msg, 200));
+    for (unsigned i = 0; i < r->n_xrecs; i++)
+        tap_queue_packet(isl_plugin.tap, pinfo, &r->xrecs[i]);
+    iscsi_login_flow_queue(pinfo, r);
+    queue_unfinished_login(t, tvb, pinfo, r);
+}
+
+/* Past the PDU cap nothing is stored: say so wherever a tree is built. */
+void isl_render_past_cap(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    const isl_analyzer *a = isl_plugin.analyzer;
+    proto_item *ti = gen(proto_tree_add_item(tree, isl_plugin.proto, tvb, 0, 0, ENC_NA));
+
+    proto_tree_add_expert_format(proto_item_add_subtree(ti, isl_plugin.ett.top), pinfo,
+                                 &isl_plugin.ei[ISL_CHK_STATE_UNANALYSED], tvb, 0, 0,
+                                 "Frame %u: iSCSI PDUs not analysed: the analysis keeps at most %u PDUs, reached in frame %u",
+                                 pinfo->num, isl_analyzer_max_pdus(a), isl_analyzer_cap_frame(a));
+}
+
+/*
+ * Editor modelines
+ *
+ * Local variables:
+ * c-basic-offset: 4
+ * tab-width: 8
+ * indent-tabs-mode: nil
+ * End:
+ *
+ * vi: set shiftwidth=4 tabstop=8 expandtab:
+ * :indentSize=4:tabSize=8:noTabs=true:
+ */

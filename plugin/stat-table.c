@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Rows and cells of the stat_tap_table_ui tables (stats.c, diff.c): one
+ * place for the row-lifetime rules the Qt dialog needs.
+ *
+ * Qt's SimpleStatisticsDialog keeps a pointer to each row's item array, and
+ * every open dialog of one statistic shares the same tables: a second dialog
+ * resets them while the first still points at the rows.  So rows are never
+ * freed while the tables live.  A reset only hides them (num_elements = 0);
+ * the arrays stay in elements[], which this file always keeps NULL-terminated
+ * behind the last allocated row, and are reused.  Strings are owned by their
+ * item and freed when the item is overwritten or the tables are freed; Qt
+ * copies them on every draw, so it never holds one. */
+
+#include "compat.h"
+#include <epan/packet.h>
+#include <epan/tap.h>
+#include <epan/stat_tap_ui.h>
+
+#include "stat-table.h"
+
+/* Empties an item's value; its user_data (a row's sort key) stays. */
+static void item_clear(stat_tap_table_item_type *it)
+{
+    if (it->type == TABLE_ITEM_STRING)
+        g_free((char *)it->value.string_value);
+    it->type = TABLE_ITEM_NONE;
+    memset(&it->value, 0, sizeof it->value);
+}
+
+static void row_clear(stat_tap_table *t, stat_tap_table_item_type *row)
+{
+    for (guint c = 0; c < t->num_fields; c++)
+        item_clear(&row[c]);
+    memset(row, 0, t->num_fields * sizeof *row);
+}
+
+/* A cleared row at index num_elements. */
+stat_tap_table_item_type *isl_st_row_append(stat_tap_table *t)
+{
+    guint i = t->num_elements;
+    stat_tap_table_item_type *row;
+
+    if (!t->elements || !t->elements[i]) {
+        t->elements = g_realloc(t->elements, (i + 2) * sizeof *t->elements);
+        t->elements[i] = g_new0(stat_tap_table_item_type, t->num_fields);
+        t->elements[i + 1] = NULL;
+    }
+    t->num_elements = i + 1;
+    row = t->elements[i];
+    row_clear(t, row);
+    return row;
+}
+
+/* A cleared row at index pos; the rows from pos on move down by one.  The
+ * contents move, not the arrays, so every Qt item keeps showing the row at
+ * its own index. */
+static stat_tap_table_item_type *row_insert(stat_tap_table *t, guint pos)
+{
+    size_t size = t->num_fields * sizeof(stat_tap_table_item_type);
+    guint last;
+
+    isl_st_row_append(t);
+    last = t->num_elements - 1;
+    for (guint i = last; i > pos; i--)
+        memcpy(t->elements[i], t->elements[i - 1], size);
+    memset(t->elements[pos], 0, size);   /* its strings moved to pos + 1 */
+    return t->elements[pos];
+}
+
+void isl_st_tables_reset(stat_tap_table *t)
+{
+    t->num_elements = 0;
+}
+
+/* Called by free_stat_tables() (Qt, when the last dialog of the statistic
+ * closes) for every item of every visible row, right before it frees the
+ * rows and the table: the last call of a table also frees the hidden rows
+ * behind them.  A table freed while it shows no row gets no call, and its
+ * hidden rows (a few hundred bytes each) stay allocated. */
+void isl_st_tables_free_item(stat_tap_table *t, guint row, guint col, stat_tap_table_item_type *it)
+{
+    item_clear(it);
+    if (row + 1 == t->num_elements && col + 1 == t->num_fields) {
+        for (guint i = t->num_elements; t->elements[i]; i++) {
+            row_clear(t, t->elements[i]);
+            g_free(t->elements[i]);
+            t->elements[i] = NULL;
+        }
+    }
+}
+
+void isl_st_set_uint(stat_tap_table_item_type *row, unsigned col, guint v)
+{
+    row[col].type = TABLE_ITEM_UINT;
+    row[col].value.uint_value = v;
+}
+
+void isl_st_set_float(stat_tap_table_item_type *row, unsigned col, double v)
+{
+    row[col].type = TABLE_ITEM_FLOAT;
+    row[col].value.float_value = v;
+}
+
+void isl_st_set_str(stat_tap_table_item_type *row, unsigned col, const char *s)
+{
+    if (!s)
+        s = "";
+    if (row[col].type == TABLE_ITEM_STRING && !g_strcmp0(row[col].value.string_value, s))
+        return;
+    item_clear(&row[col]);
+    row[col].type = TABLE_ITEM_STRING;
+    /* names come from the wire: table cells must be UTF-8 (Qt, tshark) */
+    row[col].value.string_value = g_utf8_validate(s, -1, NULL) ? g_strdup(s) : g_utf8_make_valid(s, -1);
+}
+
+void isl_st_set_str_take(stat_tap_table_item_type *row, unsigned col, char *s)
+{
+    isl_st_set_str(row, col, s);
+    g_free(s);
+}
+
+/* Rows are kept sorted by column 0's user_data key (kind, status code,
+ * session number) or, when label is given, by column 0's text.  Binary
+ * search, so that a capture with many sessions stays fast. */
+stat_tap_table_item_type *isl_st_row_find_or_insert(stat_tap_table *t, guint key, const char *label, bool *created)
+{
+    guint lo = 0, hi = t->num_elements;
+    stat_tap_table_item_type *row;
+
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        const stat_tap_table_item_type *m = t->elements[mid];
+        int cmp = label ? strcmp(m[0].value.string_value, label)
+                        : (m[0].user_data.uint_value < key ? -1 : m[0].user_data.uint_value > key);
+        if (cmp == 0) {
+            *created = false;
+            return t->elements[mid];
+        }
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *created = true;
+    row = row_insert(t, lo);
+    row[0].user_data.uint_value = key;
+    return row;
+}
+
+stat_tap_table *isl_st_table_find_or_add(stat_tap_table_ui *ui, const char *title)
+{
+    stat_tap_table *t = stat_tap_find_table(ui, title);
+    if (!t) {
+        t = stat_tap_init_table(title, (int)ui->nfields, 0, NULL);
+        stat_tap_add_table(ui, t);
+    }
+    return t;
+}
+
+stat_tap_table *isl_st_table_at(const void *tapdata, guint i)
+{
+    const stat_data_t *sd = tapdata;
+    GArray *tables = sd->stat_tap_data->tables;
+    return tables && i < tables->len ? g_array_index(tables, stat_tap_table *, i) : NULL;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Rows and cells of the iscsi_login stat_tap_table_ui tables: rows are
+ * reused, never freed while the tables live (see stat-table.c for why). */
+#ifndef ISCSI_LOGIN_STAT_TABLE_H
+#define ISCSI_LOGIN_STAT_TABLE_H
+
+#include <stdbool.h>
+#include <epan/stat_tap_ui.h>
+
+/* A cleared row at index num_elements (a hidden row's array when there is one). */
+stat_tap_table_item_type *isl_st_row_append(stat_tap_table *t);
+/* The row whose column 0 has user_data key (or text label, when given),
+ * inserted in order when missing (*created). */
+stat_tap_table_item_type *isl_st_row_find_or_insert(stat_tap_table *t, guint key, const char *label, bool *created);
+
+/* stat_tap_table_ui callbacks: hide the rows; free an item (and, on the last
+ * item of a table, its hidden rows). */
+void isl_st_tables_reset(stat_tap_table *t);
+void isl_st_tables_free_item(stat_tap_table *t, guint row, guint col, stat_tap_table_item_type *it);
+
+stat_tap_table *isl_st_table_find_or_add(stat_tap_table_ui *ui, const char *title);
+/* The i-th table of a tap listener's data (packet_func's tapdata), NULL if none. */
+stat_tap_table *isl_st_table_at(const void *tapdata, guint i);
+
+void isl_st_set_uint(stat_tap_table_item_type *row, unsigned col, guint v);
+void isl_st_set_float(stat_tap_table_item_type *row, unsigned col, double v);
+/* The cell owns a copy, made valid UTF-8; NULL is "". */
+void isl_st_set_str(stat_tap_table_item_type *row, unsigned col, const char *s);
+void isl_st_set_str_take(stat_tap_table_item_type *row, unsigned col, char *s);
+
+#endif
