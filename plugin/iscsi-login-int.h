@@ -48,6 +48,7 @@ typedef struct {
     int request_in, response_in, response_time, retransmission_of, continued_from;
     int login_first, login_time, login_stages, login_outcome, login_status, login_status_class,
         login_status_detail, login_redirect, login_auth;
+    int login_attempt, login_retry_interval, login_redirected_from, login_redirected_to, login_summary;
     int key_initiator, key_target;
     int param_mrdsl_i, param_mrdsl_t, param_irrelevant;
     int disc_count, disc_target, disc_address;

@@ -6,6 +6,7 @@
 #include <epan/tap.h>
 
 #include "core/keys.h"
+#include "core/summary.h"
 
 static const value_string session_type_vals[] = {
     { ISL_ST_UNKNOWN, "Unknown" }, { ISL_ST_DISCOVERY, "Discovery" }, { ISL_ST_NORMAL, "Normal" }, { 0, NULL }
@@ -163,6 +164,13 @@ static void render_params(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, 
     add_mrdsl(pt, tvb, l);
 }
 
+static void add_summary(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, const isl_login *l, bool unfinished)
+{
+    char *line = isl_login_summary(l, unfinished);
+    gen(proto_tree_add_string(t, isl_plugin.hf.login_summary, tvb, 0, 0, u8(pool, line)));
+    g_free(line);
+}
+
 static void render_login(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, const isl_pdu *r)
 {
     const isl_login *l = r->login;
@@ -180,10 +188,11 @@ static void render_login(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, c
     gen(proto_tree_add_string(lt, isl_plugin.hf.login_status_detail, tvb, 0, 0, isl_status_detail_name(l->status)));
     if (l->redirect)
         gen(proto_tree_add_string(lt, isl_plugin.hf.login_redirect, tvb, 0, 0, u8(pool, l->redirect)));
+    add_summary(lt, tvb, pool, l, false);
     if (isl_nego_auth_summary(l->nego))
         gen(proto_tree_add_string(lt, isl_plugin.hf.login_auth, tvb, 0, 0, u8(pool, isl_nego_auth_summary(l->nego))));
     render_keys(lt, tvb, pool, l);
-    if (l->outcome != ISL_OUT_FAILED)
+    if (l->outcome != ISL_OUT_FAILED && l->outcome != ISL_OUT_REDIRECTED)
         render_params(lt, tvb, pool, l);
 }
 
@@ -252,6 +261,24 @@ static void render_logout(proto_tree *t, tvbuff_t *tvb, const isl_pdu *r)
 }
 
 /* Who the PDU belongs to and what it answers or repeats. */
+/* The login's place among its identity's attempts, on each of its PDUs.  The
+ * forward link to the login that follows a redirect is known once the
+ * capture has been read (two-pass, GUI), like response_in. */
+static void render_story(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const isl_login *l)
+{
+    const isl_story_login *sl = &l->story;
+
+    if (!l->story_fed)
+        return;
+    gen(proto_tree_add_uint(t, isl_plugin.hf.login_attempt, tvb, 0, 0, sl->attempt));
+    if (sl->retry_interval_ns >= 0)
+        add_reltime(t, isl_plugin.hf.login_retry_interval, tvb, sl->retry_interval_ns);
+    if (sl->redirected_from)
+        gen(proto_tree_add_uint(t, isl_plugin.hf.login_redirected_from, tvb, 0, 0, sl->redirected_from));
+    if (sl->redirected_to && PINFO_FD_VISITED(pinfo))
+        gen(proto_tree_add_uint(t, isl_plugin.hf.login_redirected_to, tvb, 0, 0, sl->redirected_to));
+}
+
 static void render_context(proto_tree *t, proto_item *ti, tvbuff_t *tvb, packet_info *pinfo, const isl_pdu *r)
 {
     if (r->session_number) {
@@ -280,9 +307,26 @@ static void render_context(proto_tree *t, proto_item *ti, tvbuff_t *tvb, packet_
         add_reltime(t, isl_plugin.hf.response_time, tvb, r->rtt_ns);
     if (r->continued_from)
         gen(proto_tree_add_uint(t, isl_plugin.hf.continued_from, tvb, 0, 0, r->continued_from));
+    if (r->login)
+        render_story(t, tvb, pinfo, r->login);
 }
 
 /* A login without its final response, for the sessions table. */
+/* Once the capture has been read, a redirect without a login at the address
+ * it names says so. */
+static void redirect_unfollowed(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const isl_pdu *r)
+{
+    const isl_login *l = r->login;
+
+    if (!l || !r->login_final || l->outcome != ISL_OUT_REDIRECTED || !l->story_fed || l->story.redirected_to ||
+        !PINFO_FD_VISITED(pinfo))
+        return;
+    proto_tree_add_expert_format(t, pinfo, &isl_plugin.ei[ISL_CHK_LOGIN_REDIRECT_UNFOLLOWED], tvb, 0, 0,
+                                 "No login of %s to %s follows this redirect in the capture",
+                                 u8(pinfo->pool, l->session && l->session->initiator_name ? l->session->initiator_name : "the initiator"),
+                                 u8(pinfo->pool, l->redirect));
+}
+
 static void queue_unfinished_login(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const isl_pdu *r)
 {
     isl_xrec *x;
@@ -295,6 +339,8 @@ static void queue_unfinished_login(proto_tree *t, tvbuff_t *tvb, packet_info *pi
         proto_tree_add_expert_format(t, pinfo, &isl_plugin.ei[ISL_CHK_LOGIN_UNFINISHED], tvb, 0, 0,
                                      "Login not finished when the capture ends (no final Login Response); last PDU in frame %u",
                                      r->frame);
+        if (t)
+            add_summary(t, tvb, pinfo->pool, r->login, true);
         tap_queue_packet(isl_plugin.tap, pinfo, x);
     } else if (!PINFO_FD_VISITED(pinfo) && isl_login_first_at(r->login, r) && r->login->leading) {
         /* One pass: whether the login finishes is not known yet.  The
@@ -328,6 +374,7 @@ void isl_render_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const i
         tap_queue_packet(isl_plugin.tap, pinfo, &r->xrecs[i]);
     iscsi_login_flow_queue(pinfo, r);
     queue_unfinished_login(t, tvb, pinfo, r);
+    redirect_unfollowed(t, tvb, pinfo, r);
 }
 
 /* Past the PDU cap nothing is stored: say so wherever a tree is built. */

@@ -38,13 +38,14 @@ static void check_arg(const char *cli, const char *opt_arg, const char **filter,
  * start was not captured is counted (Untimed) but not timed, and a row with
  * no timed exchange leaves its time columns empty. */
 
-enum { LC_NAME, LC_COUNT, LC_FAILED, LC_UNTIMED, LC_MIN, LC_MAX, LC_AVG, LC_TOTAL, LC_N };
+enum { LC_NAME, LC_COUNT, LC_FAILED, LC_REDIRECTS, LC_UNTIMED, LC_MIN, LC_MAX, LC_AVG, LC_TOTAL, LC_N };
 #define LABEL_W "48"
 
 static stat_tap_table_item login_fields[LC_N] = {
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Exchange                                        ", "%-" LABEL_W "s" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Count", "%5u" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Failures", "%8u" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Redirects", "%9u" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Untimed", "%7u" },
     { TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Min (ms)", "%8.3f" },
     { TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Max (ms)", "%8.3f" },
@@ -74,6 +75,7 @@ static void login_count(stat_tap_table_item_type *row, const isl_xrec *x)
 
     isl_st_set_uint(row, LC_COUNT, count);
     isl_st_set_uint(row, LC_FAILED, row[LC_FAILED].value.uint_value + x->failed);
+    isl_st_set_uint(row, LC_REDIRECTS, row[LC_REDIRECTS].value.uint_value + x->redirected);
     isl_st_set_uint(row, LC_UNTIMED, untimed);
     if (x->time_ns >= 0) {
         double ms = (double)x->time_ns / 1e6;
@@ -117,8 +119,8 @@ static tap_packet_status login_packet(void *tapdata, packet_info *pinfo _U_, epa
 
     if (!x || (unsigned)x->kind >= ISL_X_COUNT || !kinds || !pairs || !statuses)
         return TAP_PACKET_DONT_REDRAW;
-    if (x->provisional)
-        return TAP_PACKET_DONT_REDRAW;     /* counted when the login ends (or is found cut off) */
+    if (x->provisional || x->kind == ISL_X_PROBLEMS)
+        return TAP_PACKET_DONT_REDRAW;     /* counted when the login ends (or is found cut off); problems: sessions table */
 
     row = isl_st_row_find_or_insert(kinds, x->kind, NULL, &created);
     if (created)
@@ -171,7 +173,8 @@ static stat_tap_table_ui login_ui = {
 
 enum {
     SC_NUM, SC_INITIATOR, SC_TARGET, SC_ISID, SC_TSIH, SC_TYPE, SC_OUTCOME, SC_TIME, SC_CONNS,
-    SC_HDIGEST, SC_DDIGEST, SC_MRDSL_I, SC_MRDSL_T, SC_MBL, SC_FBL, SC_ERL, SC_TARGETS, SC_N
+    SC_HDIGEST, SC_DDIGEST, SC_MRDSL_I, SC_MRDSL_T, SC_MBL, SC_FBL, SC_ERL, SC_TARGETS, SC_ATTEMPTS, SC_PROBLEMS,
+    SC_FIRST_PROBLEM, SC_N
 };
 
 static stat_tap_table_item session_fields[SC_N] = {
@@ -181,7 +184,7 @@ static stat_tap_table_item session_fields[SC_N] = {
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "ISID        ", "%-12s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "TSIH  ", "%-6s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Type     ", "%-9s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Outcome        ", "%-15s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Outcome                      ", "%-29s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Login time (ms)", "%15s" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Connections", "%11u" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "HeaderDigest", "%-12s" },
@@ -192,6 +195,9 @@ static stat_tap_table_item session_fields[SC_N] = {
     { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "FirstBurstLength", "%16s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "ErrorRecoveryLevel", "%18s" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Targets discovered", "%18u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Attempts", "%8s" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Problems", "%8u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "First problem", "%s" },
 };
 
 static tap_param session_params[] = { { PARAM_FILTER, "filter", "Filter", NULL, TRUE } };
@@ -236,6 +242,44 @@ static void session_new_row(stat_tap_table_item_type *row, const isl_session *s)
     for (unsigned c = SC_HDIGEST; c <= SC_ERL; c++)
         isl_st_set_str(row, c, "-");
     isl_st_set_uint(row, SC_TARGETS, 0);
+    isl_st_set_str(row, SC_ATTEMPTS, "-");
+    isl_st_set_uint(row, SC_PROBLEMS, 0);
+    isl_st_set_str(row, SC_FIRST_PROBLEM, "-");
+    row[SC_FIRST_PROBLEM].user_data.uint_value = 0;   /* severity + 1 of the problem shown */
+}
+
+/* Errors and Warnings of the session: counted, and the first of the most
+ * severe shown in words. */
+static void session_problems(stat_tap_table_item_type *row, const isl_xrec *x)
+{
+    static const char *const sev[] = { "Chat", "Note", "Warning", "Error" };
+    guint shown = row[SC_FIRST_PROBLEM].user_data.uint_value;
+
+    isl_st_set_uint(row, SC_PROBLEMS, row[SC_PROBLEMS].value.uint_value + x->n_problems);
+    if (!x->problem || x->problem_severity + 1u <= shown || x->problem_severity >= G_N_ELEMENTS(sev))
+        return;
+    char *text = g_strdup_printf("%s: %s", sev[x->problem_severity], x->problem);
+    if (g_utf8_strlen(text, -1) > 120) {
+        char *cut = g_utf8_substring(text, 0, 119);
+        g_free(text);
+        text = g_strconcat(cut, "\u2026", NULL);
+        g_free(cut);
+    }
+    if (!g_utf8_validate(text, -1, NULL)) {
+        char *valid = g_utf8_make_valid(text, -1);
+        g_free(text);
+        text = valid;
+    }
+    isl_st_set_str_take(row, SC_FIRST_PROBLEM, text);
+    row[SC_FIRST_PROBLEM].user_data.uint_value = x->problem_severity + 1u;
+}
+
+/* "Redirected → 10.0.0.2:3260": the TargetAddress without its portal group tag. */
+static char *redirect_outcome(const isl_login *l)
+{
+    const char *a = l->redirect ? l->redirect : "?";
+    size_t n = strcspn(a, ",");
+    return g_strdup_printf("%s \u2192 %.*s", isl_outcome_name(ISL_OUT_REDIRECTED), (int)n, a);
 }
 
 static void session_leading_login(stat_tap_table_item_type *row, const isl_xrec *x)
@@ -244,14 +288,18 @@ static void session_leading_login(stat_tap_table_item_type *row, const isl_xrec 
 
     if (x->failed)
         isl_st_set_str_take(row, SC_OUTCOME, g_strdup_printf("%s 0x%04x", isl_outcome_name(ISL_OUT_FAILED), x->status));
+    else if (x->redirected)
+        isl_st_set_str_take(row, SC_OUTCOME, redirect_outcome(l));
     else
         isl_st_set_str(row, SC_OUTCOME, isl_outcome_name(l->outcome));
+    if (l->story_fed)
+        isl_st_set_str_take(row, SC_ATTEMPTS, g_strdup_printf("%u", l->story.attempt));
     isl_st_set_str(row, SC_TSIH, "-");
-    if (!x->failed)
+    if (!x->failed && !x->redirected)
         isl_st_set_str_take(row, SC_TSIH, g_strdup_printf("0x%04x", x->sess->tsih));
     if (x->time_ns >= 0)
         isl_st_set_str_take(row, SC_TIME, g_strdup_printf("%.3f", (double)x->time_ns / 1e6));
-    if (x->failed || !l->nego)
+    if (x->failed || x->redirected || !l->nego)
         return;
     set_param(row, SC_HDIGEST, l, "HeaderDigest");
     set_param(row, SC_DDIGEST, l, "DataDigest");
@@ -294,10 +342,13 @@ static tap_packet_status sessions_packet(void *tapdata, packet_info *pinfo _U_, 
                 isl_st_set_str(row, SC_OUTCOME, "Not finished");
             break;
         }
-        if (!x->failed)
+        if (!x->failed && !x->redirected)
             isl_st_set_uint(row, SC_CONNS, row[SC_CONNS].value.uint_value + 1);
         if (x->login && (x->login->leading || x->login == s->leading))
             session_leading_login(row, x);
+        break;
+    case ISL_X_PROBLEMS:
+        session_problems(row, x);
         break;
     case ISL_X_SENDTARGETS:
         /* Each SendTargets record counts its own reply: the same sum with any filter and pass. */

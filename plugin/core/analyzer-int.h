@@ -54,6 +54,7 @@ struct isl_analyzer {
     isl_nego_shared shared;
     bool session_cap_reported, pdu_cap_reported;
     uint32_t pdu_cap_frame;       /* where the PDU cap was reached; later PDUs get no record */
+    isl_story *story;             /* runs of attempts, redirects, relogin storms */
 };
 
 /* The PDU being fed, handed down to the handler of its opcode. */

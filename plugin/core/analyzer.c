@@ -15,7 +15,7 @@ static void pdu_free(gpointer p)
 isl_analyzer *isl_analyzer_new(const isl_limits *limits)
 {
     isl_analyzer *a = g_new0(isl_analyzer, 1);
-    isl_limits def = { 1000000, 1u << 20, 1024, 20000000 };
+    isl_limits def = { .max_sessions = 1000000, .max_text_bytes = 1u << 20, .max_keys = 1024, .max_pdus = 20000000 };
     a->lim = limits ? *limits : def;
     a->conns = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, isl_conn_free);
     a->sessions = g_ptr_array_new_with_free_func(isl_session_free);
@@ -26,6 +26,11 @@ isl_analyzer *isl_analyzer_new(const isl_limits *limits)
     a->logouts = g_ptr_array_new_with_free_func(g_free);
     a->shared.chap_challenges = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     a->shared.max_keys = a->lim.max_keys;
+    {
+        isl_story_cfg sc = { a->lim.flap_logins ? a->lim.flap_logins : ISL_STORY_FLAP_LOGINS_DEFAULT,
+                             a->lim.flap_interval_s ? a->lim.flap_interval_s : ISL_STORY_FLAP_INTERVAL_DEFAULT };
+        a->story = isl_story_new(&sc);
+    }
     return a;
 }
 
@@ -34,6 +39,7 @@ void isl_analyzer_free(isl_analyzer *a)
     if (!a)
         return;
     g_hash_table_destroy(a->conns);
+    isl_story_free(a->story);
     g_ptr_array_free(a->pdus, TRUE);
     g_ptr_array_free(a->logins, TRUE);
     g_ptr_array_free(a->textxs, TRUE);
@@ -226,6 +232,34 @@ static bool retransmitted(isl_conn *c, const isl_pdu_in *in, const isl_bhs *b, i
     return true;
 }
 
+/* Errors and Warnings of this PDU, for the sessions table's Problems and
+ * First problem columns (a record, so that every pass and filter counts them
+ * once). */
+static void problems_record(const isl_feed_ctx *x)
+{
+    const isl_finding *top = NULL;
+    isl_severity top_sev = ISL_SEV_NOTE;
+    uint32_t n = 0;
+
+    for (const isl_finding *f = x->r->findings.head; f; f = f->next) {
+        isl_severity sev = isl_check_get((isl_check)f->check)->severity;
+        if (sev < ISL_SEV_WARN)
+            continue;
+        n++;
+        /* Why a login failed is the problem to name first (checks.def). */
+        if (!top || sev > top_sev || (sev == top_sev && f->check == ISL_CHK_LOGIN_FAILED)) {
+            top = f;
+            top_sev = sev;
+        }
+    }
+    if (!n || !x->r->session)
+        return;
+    isl_xrec *pr = isl_add_xrec(x->r, ISL_X_PROBLEMS, x->r->session, 0, false, true, -1, x->r->frame, x->r->frame);
+    pr->n_problems = n;
+    pr->problem_severity = (uint8_t)top_sev;
+    pr->problem = top->msg;
+}
+
 isl_pdu *isl_analyzer_feed(isl_analyzer *a, const isl_pdu_in *in)
 {
     isl_bhs b;
@@ -246,6 +280,7 @@ isl_pdu *isl_analyzer_feed(isl_analyzer *a, const isl_pdu_in *in)
     locate_data(&x);
     after_reject_rule(&x);
     dispatch(&x);
+    problems_record(&x);
     return x.r;
 }
 

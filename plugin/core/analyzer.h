@@ -8,6 +8,7 @@
 
 #include "checks.h"
 #include "negotiation.h"
+#include "story.h"
 
 /* iSCSI opcodes (RFC 7143 §11.2.1.2) */
 enum {
@@ -37,7 +38,9 @@ const char *isl_outcome_name(isl_outcome o);
 /* Kinds of finished exchanges published to the statistics tap. */
 typedef enum {
     ISL_X_DISCOVERY_LOGIN, ISL_X_NORMAL_LOGIN, ISL_X_SECURITY_STAGE, ISL_X_OPERATIONAL_STAGE,
-    ISL_X_SENDTARGETS, ISL_X_TEXT, ISL_X_LOGOUT, ISL_X_COUNT
+    ISL_X_SENDTARGETS, ISL_X_TEXT, ISL_X_LOGOUT,
+    ISL_X_PROBLEMS,            /* a PDU with Errors or Warnings: for the sessions table, not an exchange */
+    ISL_X_COUNT
 } isl_xkind;
 const char *isl_xkind_name(isl_xkind k);
 
@@ -100,6 +103,8 @@ struct isl_login {
     uint32_t last_frame;       /* last PDU of this login seen so far (frame, index in frame) */
     uint16_t last_index;
     const struct isl_pdu *first_pdu;
+    isl_story_login story;     /* attempt, retries, redirect links (story.h) */
+    bool story_fed;            /* its identity was seen: the story knows it */
 };
 
 typedef struct {
@@ -157,6 +162,10 @@ typedef struct {
     bool failed, complete;
     bool unfinished;           /* a login without its final response at the end of the capture */
     bool provisional;          /* unfinished so far (one pass): for the sessions table only */
+    bool redirected;           /* status class 1: neither a failure nor a success */
+    uint32_t n_problems;       /* ISL_X_PROBLEMS: Errors and Warnings on the PDU */
+    uint8_t problem_severity;  /* isl_severity of the first of the highest ones */
+    const char *problem;       /* its message */
     int64_t time_ns;           /* -1 when the start was not captured */
     uint32_t first_frame, last_frame;
     uint32_t n_targets;        /* SendTargets: targets this exchange returned */
@@ -215,6 +224,8 @@ typedef struct {
     unsigned max_text_bytes;   /* per negotiation */
     unsigned max_keys;         /* distinct keys per negotiation */
     unsigned max_pdus;         /* analysed PDUs kept */
+    unsigned flap_logins;      /* relogin storm: logins of one identity ... (0: default) */
+    unsigned flap_interval_s;  /* ... within this many seconds (0: default) */
 } isl_limits;
 
 typedef struct isl_analyzer isl_analyzer;

@@ -268,6 +268,41 @@ static void request_stage_codes(const isl_feed_ctx *x, isl_login *l, bool first)
 
 /* The first text of a login names the initiator, the target and the session
  * type (§11.12, §13): or the capture started in the middle of the login. */
+/* The login's place in its identity's story: which attempt, after how many
+ * failures, whether it follows a redirect.  The retry Note rests on no RFC
+ * clause: retrying is the initiator's business (§6.9 recommends backing off). */
+static void story_start(const isl_feed_ctx *x, isl_login *l)
+{
+    const isl_session *s = l->session;
+    const isl_story_login *sl = &l->story;
+
+    if (!s || !s->initiator_name || l->story_fed)
+        return;
+    l->story_fed = true;
+    isl_story_start(x->a->story, s->initiator_name, s->isid, s->type == ISL_ST_DISCOVERY ? "" : s->target_name,
+                    x->in->dst, l->first_frame, l->first_ts, &l->story);
+    if (sl->failures)
+        isl_report(isl_out(x), ISL_CHK_LOGIN_RETRIED, "Login attempt %u of %s to %s; %u failed since frame %u, every %.1f s",
+                   sl->attempt, s->initiator_name, s->type == ISL_ST_DISCOVERY ? "(discovery)" : s->target_name ? s->target_name : "?",
+                   sl->failures, sl->run_first_frame, (double)sl->every_ns / 1e9);
+}
+
+static void story_end(const isl_feed_ctx *x, isl_login *l, isl_story_end_kind kind)
+{
+    const isl_session *s = l->session;
+    const isl_story_login *sl = &l->story;
+
+    if (!l->story_fed)
+        return;
+    isl_story_end(x->a->story, &l->story, kind, l->redirect, l->final_frame, l->final_ts);
+    if (sl->flap_logins && s) {
+        const isl_story_cfg *cfg = isl_story_config(x->a->story);
+        isl_report(isl_out(x), ISL_CHK_SESSION_FLAPPING, "Relogin storm: %u logins of %s to %s within %.1f s (threshold: %u within %u s)",
+                   sl->flap_logins, s->initiator_name, s->type == ISL_ST_DISCOVERY ? "(discovery)" : s->target_name ? s->target_name : "?",
+                   (double)sl->flap_span_ns / 1e9, cfg->flap_logins, cfg->flap_interval_s);
+    }
+}
+
 static void request_identity(const isl_feed_ctx *x, isl_login *l, const isl_text *txt)
 {
     isl_findings *out = isl_out(x);
@@ -282,6 +317,7 @@ static void request_identity(const isl_feed_ctx *x, isl_login *l, const isl_text
         isl_report(out, ISL_CHK_LOGIN_INCOMPLETE, "Login started before the capture: the first captured Login Request has no InitiatorName");
     }
     session_identity(l, txt, x->r);
+    story_start(x, l);
     if (!l->started_mid && !txt->truncated) {
         const char *st = isl_text_value(txt, "SessionType");
         if (!isl_text_value(txt, "InitiatorName"))
@@ -564,6 +600,36 @@ static void login_succeeds(const isl_feed_ctx *x, isl_login *l)
     isl_add_xrec(x->r, disc ? ISL_X_DISCOVERY_LOGIN : ISL_X_NORMAL_LOGIN, s, 0, false, !l->started_mid,
                  l->started_mid ? -1 : ts - l->first_ts, l->first_frame, x->in->frame)->login = l;
     login_summary(x, l);
+    story_end(x, l, ISL_STORY_SUCCESS);
+}
+
+/* Status class 1 (§11.13.5): the target names another portal; the login
+ * neither failed nor succeeded. */
+static bool login_redirected(const isl_feed_ctx *x, isl_login *l, const char *addr)
+{
+    uint16_t status = x->b->status;
+
+    if ((status >> 8) != 1)
+        return false;
+    if (!addr) {
+        isl_report(isl_out(x), ISL_CHK_LOGIN_REDIRECT_NO_ADDRESS, "Status 0x%04x (%s) without TargetAddress", status,
+                   isl_status_detail_name(status));
+        return false;     /* nowhere to go: the login is over, failed */
+    }
+    l->redirect = g_strdup(addr);
+    l->outcome = ISL_OUT_REDIRECTED;
+    isl_report(isl_out(x), ISL_CHK_LOGIN_REDIRECTED, "%s (0x%04x): redirected to %s", isl_status_detail_name(status),
+               status, addr);
+    return true;
+}
+
+/* A failure counts in the row of the stage it ended as well (-z iscsi,login). */
+static void stage_failed(const isl_feed_ctx *x, isl_login *l)
+{
+    if (l->stage > 1 || (l->started_mid && l->stage_frame == l->first_frame))
+        return;
+    isl_add_xrec(x->r, l->stage == 0 ? ISL_X_SECURITY_STAGE : ISL_X_OPERATIONAL_STAGE, l->session, x->b->status, true,
+                 !l->started_mid, x->in->ts_ns - l->stage_ts, l->stage_frame, x->in->frame)->login = l;
 }
 
 /* Non-zero status: the login is over and both sides close (§6.3, §11.13.5). */
@@ -572,7 +638,7 @@ static void login_fails(const isl_feed_ctx *x, isl_login *l, const isl_text *txt
     isl_findings *out = isl_out(x);
     isl_session *s = l->session;
     uint16_t status = x->b->status;
-    const char *addr = txt ? isl_text_value(txt, "TargetAddress") : NULL;
+    bool redirected;
 
     l->outcome = ISL_OUT_FAILED;
     l->status = status;
@@ -583,12 +649,8 @@ static void login_fails(const isl_feed_ctx *x, isl_login *l, const isl_text *txt
     x->r->login_final = true;
     if (!isl_status_known(status))
         isl_report(out, ISL_CHK_LOGIN_UNKNOWN_STATUS, "Login status 0x%04x is not defined by RFC 7143", status);
-    if ((status >> 8) == 1 && !addr)
-        isl_report(out, ISL_CHK_LOGIN_REDIRECT_NO_ADDRESS, "Status 0x%04x (%s) without TargetAddress", status, isl_status_detail_name(status));
-    else if ((status >> 8) == 1) {
-        l->redirect = g_strdup(addr);
-        isl_report(out, ISL_CHK_LOGIN_REDIRECTED, "%s (0x%04x): redirected to %s", isl_status_detail_name(status), status, addr);
-    } else
+    redirected = login_redirected(x, l, txt ? isl_text_value(txt, "TargetAddress") : NULL);
+    if (!redirected)
         isl_report(out, ISL_CHK_LOGIN_FAILED, "Login failed: %s, %s (0x%04x)%s%s", isl_status_class_name(status),
                    isl_status_detail_name(status), status, s && s->target_name ? " for target " : "",
                    s && s->target_name ? s->target_name : "");
@@ -597,13 +659,19 @@ static void login_fails(const isl_feed_ctx *x, isl_login *l, const isl_text *txt
                    isl_nego_find(l->nego, "AuthMethod") ? "agreed no AuthMethod" : "skipped the security stage");
     if (l->stage == 0 && isl_nego_auth_method(l->nego))
         isl_nego_auth_end(l->nego, x->r->frame, true, out);
-    isl_add_xrec(x->r, s && s->type == ISL_ST_DISCOVERY ? ISL_X_DISCOVERY_LOGIN : ISL_X_NORMAL_LOGIN, s, status, true,
-                 !l->started_mid, l->started_mid ? -1 : x->in->ts_ns - l->first_ts, l->first_frame, x->r->frame)->login = l;
+    if (!redirected)
+        stage_failed(x, l);
+    isl_xrec *lx = isl_add_xrec(x->r, s && s->type == ISL_ST_DISCOVERY ? ISL_X_DISCOVERY_LOGIN : ISL_X_NORMAL_LOGIN, s,
+                                status, !redirected, !l->started_mid, l->started_mid ? -1 : x->in->ts_ns - l->first_ts,
+                                l->first_frame, x->r->frame);
+    lx->login = l;
+    lx->redirected = redirected;
     if (s && s->leading == l) {
-        s->outcome = ISL_OUT_FAILED;
+        s->outcome = l->outcome;
         s->status = status;
         s->ended = true;
     }
+    story_end(x, l, redirected ? ISL_STORY_REDIRECTED : ISL_STORY_FAILED);
 }
 
 void isl_login_response(const isl_feed_ctx *x)

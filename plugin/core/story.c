@@ -51,6 +51,8 @@ void isl_story_free(isl_story *st)
     g_free(st);
 }
 
+const isl_story_cfg *isl_story_config(const isl_story *st) { return &st->cfg; }
+
 char *isl_story_portal(const char *ta)
 {
     const char *host, *end, *comma, *port = NULL;

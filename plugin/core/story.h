@@ -58,6 +58,8 @@ isl_story_login *isl_story_start(isl_story *st, const char *initiator, const uin
 void isl_story_end(isl_story *st, isl_story_login *sl, isl_story_end_kind kind, const char *address,
                    uint32_t final_frame, int64_t ts_ns);
 
+const isl_story_cfg *isl_story_config(const isl_story *st);
+
 /* "host:port" of a TargetAddress value (brackets of an IPv6 host removed,
  * the portal group tag dropped, port 3260 when none is given); NULL when the
  * value has no host.  Caller frees. */

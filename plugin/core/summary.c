@@ -61,6 +61,8 @@ static char *failure_hint(const isl_login *l)
     const char *tn = s && s->target_name ? s->target_name : "the requested target";
 
     switch (l->status) {
+    case 0x0101: case 0x0102:
+        return g_strdup(": the redirect carries no TargetAddress, so the initiator has nowhere to go");
     case 0x0201: return auth_hint(l);
     case 0x0202: return g_strdup_printf(": %s may not log in to %s: check the target's access list (initiator names, "
                                         "addresses)", in, tn);

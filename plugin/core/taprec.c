@@ -6,7 +6,7 @@
 const char *isl_xkind_name(isl_xkind k)
 {
     static const char *const n[] = { "Discovery login", "Normal login", "Security stage", "Operational stage",
-                                      "SendTargets", "Text negotiation", "Logout" };
+                                      "SendTargets", "Text negotiation", "Logout", "Problems" };
     return (unsigned)k < ISL_X_COUNT ? n[k] : "?";
 }
 
