@@ -30,22 +30,8 @@ isl_sanitizer_env() {
     libasan="$(readlink -f "$libasan")"
     gcc -shared -fPIC -O2 -o "$dir/nodlclose.so" "$here/nodlclose.c" || return 1
     cp "$here/lsan.supp" "$dir/lsan.supp"
-    # With libasan preloaded, tshark -G plugins / -z help hang after running the
-    # extcap helpers (androiddump) from a thread: point tshark at an empty
-    # extcap folder.  conftest.py does not pass WIRESHARK_EXTCAP_DIR (nor the
-    # wmem override) through, so the tests reach tshark through this wrapper
-    # (ISCSI_LOGIN_TSHARK).
-    mkdir -p "$dir/noextcap"
-    cat > "$dir/tshark" <<WRAP
-#!/bin/sh
-export WIRESHARK_EXTCAP_DIR=$dir/noextcap
-export WIRESHARK_DEBUG_WMEM_OVERRIDE=simple
-exec $(command -v tshark) "\$@"
-WRAP
-    chmod 755 "$dir" "$dir/nodlclose.so" "$dir/noextcap" "$dir/tshark"
+    chmod 755 "$dir" "$dir/nodlclose.so"
     chmod 644 "$dir/lsan.supp"
-    export WIRESHARK_EXTCAP_DIR="$dir/noextcap"
-    export ISCSI_LOGIN_TSHARK="$dir/tshark"
     export ISCSI_LOGIN_PRELOAD="$libasan $dir/nodlclose.so"
     export ASAN_OPTIONS="detect_leaks=1:fast_unwind_on_malloc=0:malloc_context_size=20:exitcode=86:abort_on_error=0:detect_stack_use_after_return=0:strict_string_checks=1:check_initialization_order=1:symbolize=1"
     export LSAN_OPTIONS="suppressions=$dir/lsan.supp:print_suppressions=0"
