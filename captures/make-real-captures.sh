@@ -36,17 +36,12 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=captures/lib/tgt-capture.sh
 . "$HERE/lib/tgt-capture.sh"
-TC_PROG=make-real-captures
 # ISCSI_LOGIN_CAPTURE_OUT: write somewhere else than the committed captures
-OUT=${ISCSI_LOGIN_CAPTURE_OUT:-$HERE/real}
-CLIENT="$HERE/iscsi-client.py"
-SUMMARY="$HERE/summarize-captures.py"
+tc_script make-real-captures 31026 "${ISCSI_LOGIN_CAPTURE_OUT:-$HERE/real}"
 
 ADDR=127.0.0.1
 PORT=3260
 PORTAL="$ADDR:$PORT"
-CTL=${TGTD_CONTROL_PORT:-31026}
-IQN=$TC_IQN
 MAX_PCAP_BYTES=$((1024 * 1024))
 # the filter is the port alone, so nothing else may listen on it (below)
 TC_TCPDUMP_OPTS=(--immediate-mode -Z root -i lo -s 0 -U)
@@ -56,7 +51,6 @@ tc_need_root "tgtd and tcpdump"
 tc_need_common
 tc_need tshark tshark
 tc_need_report
-[[ -f $CLIENT ]] || die "missing $CLIENT"
 tc_check_control_port "$CTL" 32768
 tc_port_free "$PORT" "captures need port $PORT"
 tc_control_port_free "$CTL"
