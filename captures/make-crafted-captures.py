@@ -18,7 +18,6 @@ builder (c.login_req(..., itt=0x99)), a key change (changes={...}), or a hook
 
 import hashlib
 import os
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -30,6 +29,7 @@ from iscsipcap import (  # noqa: E402
     capture_start, OP_KEYS, RESERVED_TAG, TARGET_PREFS, FAKE_CHAP_C,
     FAKE_CHAP_R, answer_keys, replace_keys, text,
 )
+from tshark_rows import tshark_rows  # noqa: E402
 
 OUT_DIR = os.path.join(HERE, "crafted")
 
@@ -1245,12 +1245,7 @@ TSHARK_OPTS = ["-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
 
 
 def tshark_fields(path, fields):
-    cmd = ["tshark", "-r", path] + TSHARK_OPTS + [
-        "-T", "fields", "-E", "occurrence=a", "-E", "aggregator= "]
-    for f in fields:
-        cmd += ["-e", f]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    return [line.split("\t") for line in out.splitlines()]
+    return tshark_rows(path, fields, *TSHARK_OPTS)
 
 
 def tshark_blind(info):
@@ -1408,8 +1403,8 @@ drops or adds PDUs leaves the later CmdSN/StatSN values unchanged.
 * Retransmitted segments are not dissected as iSCSI (`[TCP Retransmission]`
   only): the data was already reassembled, and `tcp.no_subdissector_on_error`
   defaults to TRUE.  To see the PDU again use
-  `-o tcp.no_subdissector_on_error:FALSE -o tcp.analyze_sequence_numbers:FALSE`
-  (turning off only one of them is not enough).  Expert info: Note
+  `-o tcp.analyze_sequence_numbers:FALSE` (enough on tshark 4.0.17;
+  `-o tcp.no_subdissector_on_error:FALSE` alone is not; the tests pass both).  Expert info: Note
   "This frame is a (suspected) retransmission".
 * A PDU split over TCP segments appears in the frame that completes it.  The
   frames before it show only TCP payload.
