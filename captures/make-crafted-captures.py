@@ -883,6 +883,22 @@ def login_nsg_exceeds(pcap):
     c.tcp.close()
 
 
+def transit_to_operational(pcap, label, **first_step):
+    """Normal login whose first operational step has PDU label's flags set
+    to T=1, CSG=1, NSG=1 (a transit to the stage it is in); a second, empty
+    step (T=1, NSG=3) ends it with TSIH CHECK_TSIH.  Logout, FIN."""
+    s = Session(ISID, INITIATOR_NAME, DISK1, tsih_assigned=CHECK_TSIH)
+    c = connect(pcap, s)
+    c.security_stage("none")
+    c.hook = editor({label: flags(0x80 | 1 << 2 | 1)})
+    c.login_step(OP_KEYS, answer_keys(OP_KEYS), csg=1, nsg=3, **first_step)
+    c.hook = None
+    c.login_step([], [], csg=1, nsg=3, tsih=CHECK_TSIH, count=2)
+    s.tsih = CHECK_TSIH
+    c.logout(0)
+    c.tcp.close()
+
+
 @check("login.bad_stage_code")
 def login_bad_stage_code(pcap):
     """Normal login: 6 op-req-1 (the 14-key offer) has T=1 with NSG=1 from
@@ -890,16 +906,7 @@ def login_bad_stage_code(pcap):
     key with T=0; 8 op-req-2 (T=1, NSG=3, empty) / 9 op-rsp-2 (T=1, NSG=3,
     TSIH 0x0030).  Logout, FIN.  (The reserved NSG=2 / CSG=2 and T=1 with
     NSG=0 are not used: tshark 4.0 does not dissect such Login PDUs.)"""
-    s = Session(ISID, INITIATOR_NAME, DISK1, tsih_assigned=CHECK_TSIH)
-    c = connect(pcap, s)
-    c.security_stage("none")
-    c.hook = editor({"op-req-1": flags(0x80 | 1 << 2 | 1)})
-    c.login_step(OP_KEYS, answer_keys(OP_KEYS), csg=1, nsg=3, rsp_t=False)
-    c.hook = None
-    c.login_step([], [], csg=1, nsg=3, tsih=CHECK_TSIH, count=2)
-    s.tsih = CHECK_TSIH
-    c.logout(0)
-    c.tcp.close()
+    transit_to_operational(pcap, "op-req-1", rsp_t=False)
 
 
 @check("login.illegal_transition")
@@ -909,16 +916,7 @@ def login_illegal_transition(pcap):
     stage it is in); 8 op-req-2 (T=1, NSG=3, empty) / 9 op-rsp-2 (T=1,
     NSG=3, TSIH 0x0030).  Logout, FIN.  (A transit back to the security
     stage, NSG=0 with T=1, is not used: tshark 4.0 does not dissect it.)"""
-    s = Session(ISID, INITIATOR_NAME, DISK1, tsih_assigned=CHECK_TSIH)
-    c = connect(pcap, s)
-    c.security_stage("none")
-    c.hook = editor({"op-rsp-1": flags(0x80 | 1 << 2 | 1)})
-    c.login_step(OP_KEYS, answer_keys(OP_KEYS), csg=1, nsg=3)
-    c.hook = None
-    c.login_step([], [], csg=1, nsg=3, tsih=CHECK_TSIH, count=2)
-    s.tsih = CHECK_TSIH
-    c.logout(0)
-    c.tcp.close()
+    transit_to_operational(pcap, "op-rsp-1")
 
 
 @check("login.login_in_ffp")
