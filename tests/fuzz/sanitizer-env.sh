@@ -3,6 +3,8 @@
 # (unsanitized) tshark with a plugin built with -DISCSI_LOGIN_SANITIZE=ON.
 #
 #   isl_sanitizer_env <support-dir>
+#   isl_sanitizer_session            (the same in a temporary support dir)
+#   isl_sanitized_build <build-dir> [cmake options...]
 #
 # The plugin is built by gcc, so gcc's ASan runtime must be the first object
 # loaded: LD_PRELOAD=libasan.so (libubsan comes in as the plugin's own
@@ -40,6 +42,23 @@ isl_sanitizer_env() {
     # wmem allocations go through malloc, so ASan sees overflows of pinfo->pool
     # and file-scope memory (as in Wireshark's own tools/fuzz-test.sh).
     export WIRESHARK_DEBUG_WMEM_OVERRIDE=simple
+}
+
+# Configure and build the sanitized plugin into <build-dir>, niced.
+isl_sanitized_build() {  # build-dir [cmake options...]
+    local build="$1" repo
+    shift
+    repo="$(cd "$(isl_fuzz_dir)/../.." && pwd)"
+    cmake -S "$repo" -B "$build" -DISCSI_LOGIN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug "$@" >/dev/null
+    nice -n 10 cmake --build "$build" -j"$(nproc)" >/dev/null
+}
+
+# isl_sanitizer_env in a support folder of its own, removed when the calling
+# script exits.
+isl_sanitizer_session() {
+    ISL_SUPPORT="$(mktemp -d /tmp/isl-sanitizer-XXXXXX)"
+    trap 'rm -rf "$ISL_SUPPORT"' EXIT
+    isl_sanitizer_env "$ISL_SUPPORT"
 }
 
 # Markers of a sanitizer or Wireshark report in tshark's stderr.
