@@ -246,39 +246,72 @@ ISL_TEST("/values/text_value/chars", test_text_value_chars)
     g_assert_cmpint(isl_text_value_bad_char("a\tb", true), ==, '\t');
 }
 
+/* Every name in ok is a valid iSCSI name, none in bad; both end
+ * with NULL. */
+static void check_names(const char *const *ok, const char *const *bad)
+{
+    for (; *ok; ok++)
+        if (!isl_name_valid(*ok))
+            g_error("\"%s\" should be a valid name", *ok);
+    for (; *bad; bad++)
+        if (isl_name_valid(*bad))
+            g_error("\"%s\" should not be a valid name", *bad);
+}
+
 ISL_TEST("/values/name/iqn", test_name_iqn)
 {
-    g_assert_true(isl_name_valid("iqn.2026-11.com.example:disk1"));
-    g_assert_true(isl_name_valid("iqn.2026-11.com.example"));
-    g_assert_true(isl_name_valid("iqn.1992-01.com.example:storage.tape1.sys1.xyz"));
-    g_assert_false(isl_name_valid("iqn.2026-1.com.example"));
-    g_assert_false(isl_name_valid("iqn.2026-11"));
-    g_assert_false(isl_name_valid("iqn.2026-11."));
-    g_assert_false(isl_name_valid("iqn.2026-11.:disk"));
-    g_assert_false(isl_name_valid("iqn.20a6-11.com.example"));
-    g_assert_false(isl_name_valid("iqn.2026_11.com.example"));
-    g_assert_false(isl_name_valid("iqn.2026-11.Com.Example"));     /* upper case */
-    g_assert_false(isl_name_valid("iqn.2026-11.com.example:my disk"));
-    g_assert_false(isl_name_valid("IQN.2026-11.com.example"));
-    g_assert_false(isl_name_valid("iqn.20"));
+    static const char *const ok[] = {
+        "iqn.2026-11.com.example:disk1",
+        "iqn.2026-11.com.example",
+        "iqn.1992-01.com.example:storage.tape1.sys1.xyz",
+        NULL,
+    };
+    static const char *const bad[] = {
+        "iqn.2026-1.com.example",
+        "iqn.2026-11",
+        "iqn.2026-11.",
+        "iqn.2026-11.:disk",
+        "iqn.20a6-11.com.example",
+        "iqn.2026_11.com.example",
+        "iqn.2026-11.Com.Example", /* upper case */
+        "iqn.2026-11.com.example:my disk",
+        "IQN.2026-11.com.example",
+        "iqn.20",
+        NULL,
+    };
+    check_names(ok, bad);
 }
 
 ISL_TEST("/values/name/eui", test_name_eui)
 {
-    g_assert_true(isl_name_valid("eui.0123456789ABCDEF"));
-    g_assert_true(isl_name_valid("eui.0123456789abcdef"));
-    g_assert_false(isl_name_valid("eui.0123456789ABCDE"));
-    g_assert_false(isl_name_valid("eui.0123456789ABCDEF0"));
-    g_assert_false(isl_name_valid("eui.0123456789ABCDEG"));
-    g_assert_false(isl_name_valid("eui."));
+    static const char *const ok[] = {
+        "eui.0123456789ABCDEF",
+        "eui.0123456789abcdef",
+        NULL,
+    };
+    static const char *const bad[] = {
+        "eui.0123456789ABCDE",
+        "eui.0123456789ABCDEF0",
+        "eui.0123456789ABCDEG",
+        "eui.",
+        NULL,
+    };
+    check_names(ok, bad);
 }
 
 ISL_TEST("/values/name/naa", test_name_naa)
 {
-    g_assert_true(isl_name_valid("naa.52004567BA64678D"));
-    g_assert_true(isl_name_valid("naa.62004567BA64678D0123456789ABCDEF"));
-    g_assert_false(isl_name_valid("naa.62004567BA64678D01234567"));    /* 24 digits */
-    g_assert_false(isl_name_valid("naa.52004567BA64678X"));
+    static const char *const ok[] = {
+        "naa.52004567BA64678D",
+        "naa.62004567BA64678D0123456789ABCDEF",
+        NULL,
+    };
+    static const char *const bad[] = {
+        "naa.62004567BA64678D01234567", /* 24 digits */
+        "naa.52004567BA64678X",
+        NULL,
+    };
+    check_names(ok, bad);
 }
 
 ISL_TEST("/values/name/other", test_name_other)
