@@ -23,6 +23,18 @@
 
 static void login_nfx(nfx *x) { nfx_init(x, true, true, ISL_ST_NORMAL); }
 
+/* The initiator offers i and the target answers t in the operational stage,
+ * which then ends, and the negotiation finishes: x->f holds the findings of
+ * the finish (those of the text sets and the stage end are not kept). */
+static void op_round(nfx *x, const uint8_t *i, size_t ilen, const uint8_t *t, size_t tlen)
+{
+    nfx_feed(x, ISL_SIDE_I, OP, i, ilen);
+    nfx_feed(x, ISL_SIDE_T, OP, t, tlen);
+    nfx_stage_end(x, OP);
+    nfx_finish(x);
+}
+#define OP_ROUND(x, i, t) op_round((x), TXT(i), TXT(t))
+
 /* ---- list keys ------------------------------------------------------------ */
 
 ISL_TEST("/negotiation/list_answer_not_offered", test_list_answer_not_offered)
@@ -514,10 +526,7 @@ ISL_TEST("/negotiation/fbl_gt_mbl", test_fbl_gt_mbl)
 
     /* defaults fill in: FirstBurstLength 65536 > MaxBurstLength 512 */
     login_nfx(&x);
-    FI(&x, OP, "MaxBurstLength=512\0");
-    FT(&x, OP, "MaxBurstLength=512\0");
-    nfx_stage_end(&x, OP);
-    nfx_finish(&x);
+    OP_ROUND(&x, "MaxBurstLength=512\0", "MaxBurstLength=512\0");
     expect(&x.f, ISL_CHK_NEG_FBL_GT_MBL, 1);
     nfx_clear(&x);
 
@@ -542,26 +551,17 @@ ISL_TEST("/negotiation/r2t_inorder_erl", test_r2t_erl)
 {
     nfx x;
     login_nfx(&x);
-    FI(&x, OP, "ErrorRecoveryLevel=1\0MaxOutstandingR2T=4\0");
-    FT(&x, OP, "ErrorRecoveryLevel=1\0MaxOutstandingR2T=4\0");
-    nfx_stage_end(&x, OP);
-    nfx_finish(&x);
+    OP_ROUND(&x, "ErrorRecoveryLevel=1\0MaxOutstandingR2T=4\0", "ErrorRecoveryLevel=1\0MaxOutstandingR2T=4\0");
     expect(&x.f, ISL_CHK_NEG_R2T_INORDER_ERL, 1);
     nfx_clear(&x);
 
     login_nfx(&x);
-    FI(&x, OP, "ErrorRecoveryLevel=1\0MaxOutstandingR2T=4\0DataSequenceInOrder=No\0");
-    FT(&x, OP, "ErrorRecoveryLevel=1\0MaxOutstandingR2T=4\0DataSequenceInOrder=No\0");
-    nfx_stage_end(&x, OP);
-    nfx_finish(&x);
+    OP_ROUND(&x, "ErrorRecoveryLevel=1\0MaxOutstandingR2T=4\0DataSequenceInOrder=No\0", "ErrorRecoveryLevel=1\0MaxOutstandingR2T=4\0DataSequenceInOrder=No\0");
     expect_none(&x.f);
     nfx_clear(&x);
 
     login_nfx(&x);   /* ERL 0 */
-    FI(&x, OP, "MaxOutstandingR2T=4\0");
-    FT(&x, OP, "MaxOutstandingR2T=4\0");
-    nfx_stage_end(&x, OP);
-    nfx_finish(&x);
+    OP_ROUND(&x, "MaxOutstandingR2T=4\0", "MaxOutstandingR2T=4\0");
     expect_none(&x.f);
     nfx_clear(&x);
 }
@@ -570,18 +570,12 @@ ISL_TEST("/negotiation/discovery_erl", test_discovery_erl)
 {
     nfx x;
     nfx_init(&x, true, true, ISL_ST_DISCOVERY);
-    FI(&x, OP, "ErrorRecoveryLevel=1\0");
-    FT(&x, OP, "ErrorRecoveryLevel=1\0");
-    nfx_stage_end(&x, OP);
-    nfx_finish(&x);
+    OP_ROUND(&x, "ErrorRecoveryLevel=1\0", "ErrorRecoveryLevel=1\0");
     expect(&x.f, ISL_CHK_NEG_DISCOVERY_ERL, 1);
     nfx_clear(&x);
 
     nfx_init(&x, true, true, ISL_ST_DISCOVERY);
-    FI(&x, OP, "ErrorRecoveryLevel=1\0");
-    FT(&x, OP, "ErrorRecoveryLevel=0\0");
-    nfx_stage_end(&x, OP);
-    nfx_finish(&x);
+    OP_ROUND(&x, "ErrorRecoveryLevel=1\0", "ErrorRecoveryLevel=0\0");
     expect_none(&x.f);
     nfx_clear(&x);
 }
@@ -590,10 +584,7 @@ ISL_TEST("/negotiation/discovery_maxconn", test_discovery_maxconn)
 {
     nfx x;
     nfx_init(&x, true, true, ISL_ST_DISCOVERY);
-    FI(&x, OP, "MaxConnections=4\0MaxBurstLength=512\0");
-    FT(&x, OP, "MaxConnections=4\0MaxBurstLength=512\0");
-    nfx_stage_end(&x, OP);
-    nfx_finish(&x);
+    OP_ROUND(&x, "MaxConnections=4\0MaxBurstLength=512\0", "MaxConnections=4\0MaxBurstLength=512\0");
     /* and no FirstBurstLength coupling in Discovery */
     expect(&x.f, ISL_CHK_NEG_DISCOVERY_MAXCONN, 1);
     nfx_clear(&x);
@@ -662,10 +653,7 @@ ISL_TEST("/negotiation/value/answered_irrelevant", test_value_answered_irrelevan
 {
     nfx x;
     login_nfx(&x);
-    FI(&x, OP, "InitialR2T=Yes\0ImmediateData=No\0MaxBurstLength=262144\0FirstBurstLength=65536\0");
-    FT(&x, OP, "MaxBurstLength=262144\0FirstBurstLength=Irrelevant\0");
-    nfx_stage_end(&x, OP);
-    nfx_finish(&x);
+    OP_ROUND(&x, "InitialR2T=Yes\0ImmediateData=No\0MaxBurstLength=262144\0FirstBurstLength=65536\0", "MaxBurstLength=262144\0FirstBurstLength=Irrelevant\0");
     expect_none(&x.f);
     assert_value(x.n, "FirstBurstLength", NULL, ISL_VAL_IRR_ANSWERED);
     g_assert_cmpstr(isl_val_state_reason(ISL_VAL_IRR_ANSWERED), ==, "Irrelevant");
@@ -720,10 +708,7 @@ ISL_TEST("/negotiation/fbl_gt_mbl_irrelevant", test_fbl_gt_mbl_irrelevant)
 {
     nfx x;
     login_nfx(&x);
-    FI(&x, OP, "MaxBurstLength=512\0FirstBurstLength=65536\0");
-    FT(&x, OP, "MaxBurstLength=512\0FirstBurstLength=Irrelevant\0");
-    nfx_stage_end(&x, OP);
-    nfx_finish(&x);
+    OP_ROUND(&x, "MaxBurstLength=512\0FirstBurstLength=65536\0", "MaxBurstLength=512\0FirstBurstLength=Irrelevant\0");
     expect_none(&x.f);
     nfx_clear(&x);
 
