@@ -280,7 +280,7 @@ static void story_start(const isl_feed_ctx *x, isl_login *l)
         return;
     l->story_fed = true;
     isl_story_start(x->a->story, s->initiator_name, s->isid, s->type == ISL_ST_DISCOVERY ? "" : s->target_name,
-                    x->in->dst, l->first_frame, l->first_ts, &l->story);
+                    x->in->dst, l->leading, l->first_frame, l->first_ts, &l->story);
     if (sl->failures)
         isl_report(isl_out(x), ISL_CHK_LOGIN_RETRIED, "Login attempt %u of %s to %s; %u failed since frame %u, every %.1f s",
                    sl->attempt, s->initiator_name, s->type == ISL_ST_DISCOVERY ? "(discovery)" : s->target_name ? s->target_name : "?",
@@ -603,24 +603,27 @@ static void login_succeeds(const isl_feed_ctx *x, isl_login *l)
     story_end(x, l, ISL_STORY_SUCCESS);
 }
 
+typedef enum { NOT_REDIRECTED, REDIRECTED, REDIRECT_BROKEN } redirect_kind;
+
 /* Status class 1 (§11.13.5): the target names another portal; the login
- * neither failed nor succeeded. */
-static bool login_redirected(const isl_feed_ctx *x, isl_login *l, const char *addr)
+ * neither failed nor succeeded.  Without an address the login is over and
+ * failed, and login.redirect_no_address alone says why. */
+static redirect_kind login_redirected(const isl_feed_ctx *x, isl_login *l, const char *addr)
 {
     uint16_t status = x->b->status;
 
     if ((status >> 8) != 1)
-        return false;
+        return NOT_REDIRECTED;
     if (!addr) {
         isl_report(isl_out(x), ISL_CHK_LOGIN_REDIRECT_NO_ADDRESS, "Status 0x%04x (%s) without TargetAddress", status,
                    isl_status_detail_name(status));
-        return false;     /* nowhere to go: the login is over, failed */
+        return REDIRECT_BROKEN;
     }
     l->redirect = g_strdup(addr);
     l->outcome = ISL_OUT_REDIRECTED;
     isl_report(isl_out(x), ISL_CHK_LOGIN_REDIRECTED, "%s (0x%04x): redirected to %s", isl_status_detail_name(status),
                status, addr);
-    return true;
+    return REDIRECTED;
 }
 
 /* A failure counts in the row of the stage it ended as well (-z iscsi,login). */
@@ -638,6 +641,7 @@ static void login_fails(const isl_feed_ctx *x, isl_login *l, const isl_text *txt
     isl_findings *out = isl_out(x);
     isl_session *s = l->session;
     uint16_t status = x->b->status;
+    redirect_kind rk;
     bool redirected;
 
     l->outcome = ISL_OUT_FAILED;
@@ -649,8 +653,9 @@ static void login_fails(const isl_feed_ctx *x, isl_login *l, const isl_text *txt
     x->r->login_final = true;
     if (!isl_status_known(status))
         isl_report(out, ISL_CHK_LOGIN_UNKNOWN_STATUS, "Login status 0x%04x is not defined by RFC 7143", status);
-    redirected = login_redirected(x, l, txt ? isl_text_value(txt, "TargetAddress") : NULL);
-    if (!redirected)
+    rk = login_redirected(x, l, txt ? isl_text_value(txt, "TargetAddress") : NULL);
+    redirected = rk == REDIRECTED;
+    if (rk == NOT_REDIRECTED)
         isl_report(out, ISL_CHK_LOGIN_FAILED, "Login failed: %s, %s (0x%04x)%s%s", isl_status_class_name(status),
                    isl_status_detail_name(status), status, s && s->target_name ? " for target " : "",
                    s && s->target_name ? s->target_name : "");

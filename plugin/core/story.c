@@ -115,14 +115,14 @@ static void count_failure(run *r, uint32_t first_frame)
 }
 
 isl_story_login *isl_story_start(isl_story *st, const char *initiator, const uint8_t isid[6], const char *target,
-                                 const char *dst, uint32_t frame, int64_t ts, isl_story_login *sl)
+                                 const char *dst, bool leading, uint32_t frame, int64_t ts, isl_story_login *sl)
 {
     run *r = run_get(st, initiator, isid, target);
     isl_story_login *from = NULL;
 
     /* The previous login never got a final response: it failed (the
      * initiator gave up on it and tries again). */
-    if (r->open) {
+    if (r->open && r->open->leading && leading) {
         count_failure(r, r->open->first_frame);
         r->open->run = NULL;             /* its end, if it comes, changes nothing more */
     }
@@ -143,6 +143,7 @@ isl_story_login *isl_story_start(isl_story *st, const char *initiator, const uin
     sl->run = r;
     sl->start_ts = ts;
     sl->first_frame = frame;
+    sl->leading = leading;
 
     if (r->redirect && same_portal(r->redirect_portal, dst)) {
         from = r->redirect;

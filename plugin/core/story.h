@@ -34,6 +34,7 @@ typedef struct {
     void *run;
     int64_t start_ts;
     uint32_t first_frame;
+    bool leading;
 } isl_story_login;
 
 typedef enum { ISL_STORY_SUCCESS, ISL_STORY_FAILED, ISL_STORY_REDIRECTED } isl_story_end_kind;
@@ -47,9 +48,13 @@ void isl_story_free(isl_story *st);
  * attempt number.  dst is the portal the login goes to ("host:port", the
  * port after the last ':').  Returns the story of the redirected login this
  * one follows, if any (its redirected_to is set here), so that the caller can
- * show the link on both; NULL otherwise. */
+ * show the link on both; NULL otherwise.  leading: the login opens a new
+ * session (TSIH 0).  A leading login still without an end when the next
+ * leading login of its identity starts was given up: it counts as failed.
+ * Logins that add a connection may run side by side (several connections of
+ * one session): they never fail one another. */
 isl_story_login *isl_story_start(isl_story *st, const char *initiator, const uint8_t isid[6],
-                                 const char *target, const char *dst, uint32_t frame, int64_t ts_ns,
+                                 const char *target, const char *dst, bool leading, uint32_t frame, int64_t ts_ns,
                                  isl_story_login *sl);
 /* The login ended: with a final response (success), a failure (status class
  * 2 or 3, or a reject), or a redirect to address (a TargetAddress value,

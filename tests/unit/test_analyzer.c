@@ -219,16 +219,24 @@ ISL_TEST("/analyzer/login/failed", test_login_failed)
     g_assert_true(r->login_final);
     g_assert_cmpint(r->login->outcome, ==, ISL_OUT_FAILED);
     g_assert_cmpuint(r->login->status, ==, 0x0201);
-    g_assert_cmpuint(r->n_xrecs, ==, 1);
+    /* the stage it failed in, the login, and its problems (for the sessions table) */
+    g_assert_cmpuint(r->n_xrecs, ==, 3);
+    g_assert_cmpint(r->xrecs[0].kind, ==, ISL_X_OPERATIONAL_STAGE);
     g_assert_true(r->xrecs[0].failed);
-    g_assert_cmpuint(r->xrecs[0].status, ==, 0x0201);
+    g_assert_cmpint(r->xrecs[1].kind, ==, ISL_X_NORMAL_LOGIN);
+    g_assert_true(r->xrecs[1].failed);
+    g_assert_false(r->xrecs[1].redirected);
+    g_assert_cmpuint(r->xrecs[1].status, ==, 0x0201);
+    g_assert_cmpint(r->xrecs[2].kind, ==, ISL_X_PROBLEMS);
+    g_assert_cmpuint(r->xrecs[2].n_problems, ==, 1);
+    g_assert_cmpstr(r->xrecs[2].problem, ==, r->findings.head->msg);
     g_assert_cmpint(sess(&b, 0)->outcome, ==, ISL_OUT_FAILED);
     g_assert_true(sess(&b, 0)->ended);
     g_assert_false(sess(&b, 0)->logged_in);
 
-    /* nothing may follow on that connection */
+    /* nothing may follow on that connection; it is the initiator's second attempt */
     r = FEED(&b, .op = LREQ, .final = true, .csg = 1, .nsg = 3, .isid = ISID1, .itt = 2, .sn = 1, NAMES);
-    expect(&r->findings, ISL_CHK_LOGIN_AFTER_REJECT, 1);
+    expect(&r->findings, ISL_CHK_LOGIN_AFTER_REJECT, 1, ISL_CHK_LOGIN_RETRIED, 1);
     g_assert_cmpuint(r->session_number, ==, 2);
     ab_clear(&b);
 }
@@ -253,7 +261,11 @@ ISL_TEST("/analyzer/login/redirect", test_login_redirect)
     r = FEED(&b, .op = LRSP, .isid = ISID1, .status = 0x0101, KV("TargetAddress=10.0.0.3:3260\0"));
     expect(&r->findings, ISL_CHK_LOGIN_REDIRECTED, 1);
     g_assert_cmpstr(r->login->redirect, ==, "10.0.0.3:3260");
-    g_assert_cmpint(r->login->outcome, ==, ISL_OUT_FAILED);
+    /* a redirect is neither a failure nor a success (§11.13.5) */
+    g_assert_cmpint(r->login->outcome, ==, ISL_OUT_REDIRECTED);
+    g_assert_cmpuint(r->n_xrecs, ==, 1);
+    g_assert_false(r->xrecs[0].failed);
+    g_assert_true(r->xrecs[0].redirected);
 
     FEED(&b, .op = LREQ, .final = true, .csg = 1, .nsg = 3, .isid = ISID2, .sn = 1, .conn = 1, NAMES);
     r = FEED(&b, .op = LRSP, .isid = ISID2, .status = 0x0102, .conn = 1);
@@ -310,10 +322,11 @@ ISL_TEST("/analyzer/login/bad_stage_code", test_login_bad_stage_code)
     ab_init(&b, NULL);
     r = FEED(&b, .op = LREQ, .csg = 2, .isid = ISID1, .sn = 1, NAMES);
     expect(&r->findings, ISL_CHK_LOGIN_BAD_STAGE_CODE, 1);
+    /* each new login of the same initiator, ISID and target gives up the last one */
     r = FEED(&b, .op = LREQ, .final = true, .csg = 1, .nsg = 2, .isid = ISID1, .sn = 1, .conn = 1, NAMES);
-    expect(&r->findings, ISL_CHK_LOGIN_BAD_STAGE_CODE, 1);
+    expect(&r->findings, ISL_CHK_LOGIN_BAD_STAGE_CODE, 1, ISL_CHK_LOGIN_RETRIED, 1);
     r = FEED(&b, .op = LREQ, .final = true, .csg = 1, .nsg = 1, .isid = ISID1, .sn = 1, .conn = 2, NAMES);
-    expect(&r->findings, ISL_CHK_LOGIN_BAD_STAGE_CODE, 1);
+    expect(&r->findings, ISL_CHK_LOGIN_BAD_STAGE_CODE, 1, ISL_CHK_LOGIN_RETRIED, 1);
     /* response with a reserved NSG */
     r = FEED(&b, .op = LRSP, .final = true, .csg = 1, .nsg = 2, .isid = ISID1, .sn = 0x1000, .expsn = 1, .conn = 2);
     expect(&r->findings, ISL_CHK_LOGIN_BAD_STAGE_CODE, 1, ISL_CHK_LOGIN_NSG_EXCEEDS, 0);
