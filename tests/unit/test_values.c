@@ -445,6 +445,58 @@ static void test_keys_table(void)
     g_hash_table_destroy(fields);
 }
 
+/* The row whose name is exactly s, by plain comparison: what the switch in
+ * isl_key_lookup() must agree with. */
+static const isl_key_def *key_by_strcmp(const char *s)
+{
+    for (unsigned i = 0; i < isl_key_count(); i++)
+        if (!strcmp(isl_key_at(i)->name, s))
+            return isl_key_at(i);
+    return NULL;
+}
+
+/* Every name, and every near miss of every name (one byte changed, case
+ * flipped, one byte cut or added, a prefix), resolves as a string compare
+ * over the table would: the length/byte switch picks no wrong row. */
+static void test_keys_lookup_near_misses(void)
+{
+    static const char subst[] = { 'A', 'a', 'e', 'M', 'R', 'T', 'X', 'z', '_', '#', '-', '0', '2', '.' };
+    char buf[80];
+    unsigned tried = 0;
+
+    for (unsigned i = 0; i < isl_key_count(); i++) {
+        const char *name = isl_key_at(i)->name;
+        size_t len = strlen(name);
+        g_assert_true(isl_key_lookup(name) == isl_key_at(i));
+        for (size_t pos = 0; pos < len; pos++) {
+            for (unsigned c = 0; c <= G_N_ELEMENTS(subst); c++) {
+                memcpy(buf, name, len + 1);
+                buf[pos] = c < G_N_ELEMENTS(subst) ? subst[c] :
+                           g_ascii_isupper(name[pos]) ? g_ascii_tolower(name[pos]) : g_ascii_toupper(name[pos]);
+                g_assert_true(isl_key_lookup(buf) == key_by_strcmp(buf));
+                tried++;
+            }
+            memcpy(buf, name, pos);         /* prefix of pos bytes */
+            buf[pos] = '\0';
+            g_assert_true(isl_key_lookup(buf) == key_by_strcmp(buf));
+            memcpy(buf, name, pos);         /* byte pos cut out */
+            memcpy(buf + pos, name + pos + 1, len - pos);
+            g_assert_true(isl_key_lookup(buf) == key_by_strcmp(buf));
+            tried += 2;
+        }
+        memcpy(buf, name, len);             /* one byte added */
+        memcpy(buf + len, "s", 2);
+        g_assert_null(isl_key_lookup(buf));
+        g_assert_null(isl_key_lookup(name + 1));
+    }
+    g_assert_cmpuint(tried, >, 8000);
+    /* Lengths the table has no key of, and keys of other specs. */
+    static const char *const others[] = { "", "X", "Auth", "X-com.cisco.PingTimeout", "X-com.cisco.sendAsyncText",
+        "X#NodeArchitectur", "SendTargetsAll", "MaxRecvDataSegmentLengthX", "OFMarkInterval", "CHAP", "SRP_" };
+    for (unsigned i = 0; i < G_N_ELEMENTS(others); i++)
+        g_assert_null(isl_key_lookup(others[i]));
+}
+
 /* The RFC 7143 §13 facts the negotiation rules rely on. */
 static void test_keys_rfc_facts(void)
 {
@@ -804,6 +856,7 @@ int main(int argc, char **argv)
     g_test_add_func("/values/address/bad", test_address_bad);
     g_test_add_func("/keys/lookup/case_sensitive", test_keys_lookup_case);
     g_test_add_func("/keys/table/consistent", test_keys_table);
+    g_test_add_func("/keys/lookup/near_misses", test_keys_lookup_near_misses);
     g_test_add_func("/keys/table/rfc_facts", test_keys_rfc_facts);
     g_test_add_func("/keys/table/irrelevant", test_keys_irrelevant);
     g_test_add_func("/keys/extension", test_keys_extension);
