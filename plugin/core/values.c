@@ -2,15 +2,11 @@
 #include "values.h"
 #include <string.h>
 
-isl_num_status isl_parse_number(const char *s, uint64_t *out)
+/* The digits alone, without the range test. */
+static isl_num_status parse_digits(const char *p, uint64_t *out)
 {
     uint64_t v = 0;
-    const char *p = s;
 
-    if (!s || !*s)
-        return ISL_NUM_EMPTY;
-    if (strchr(s, '~'))
-        return ISL_NUM_RANGE;
     if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
         p += 2;
         if (!*p)
@@ -35,6 +31,20 @@ isl_num_status isl_parse_number(const char *s, uint64_t *out)
     }
     *out = v;
     return ISL_NUM_OK;
+}
+
+isl_num_status isl_parse_number(const char *s, uint64_t *out)
+{
+    isl_num_status st;
+
+    if (!s || !*s)
+        return ISL_NUM_EMPTY;
+    /* A string with a '~' is a range whatever else it holds; a number has
+     * none, so the search is only needed when the digits did not parse. */
+    st = parse_digits(s, out);
+    if (st != ISL_NUM_OK && strchr(s, '~'))
+        return ISL_NUM_RANGE;
+    return st;
 }
 
 bool isl_parse_range(const char *s, uint64_t *lo, uint64_t *hi)
@@ -130,7 +140,9 @@ char *isl_binary_canonical(const char *s)
             bits += 6;
             if (bits >= 8) {
                 bits -= 8;
-                g_string_append_printf(out, "%02x", (acc >> bits) & 0xff);
+                uint32_t byte = (acc >> bits) & 0xff;
+                g_string_append_c(out, "0123456789abcdef"[byte >> 4]);
+                g_string_append_c(out, "0123456789abcdef"[byte & 0xf]);
             }
         }
     } else {
@@ -138,6 +150,18 @@ char *isl_binary_canonical(const char *s)
     }
     return g_string_free(out, FALSE);
 }
+
+/* The characters of a key name (RFC 7143 §6.1: letters, digits, '.', '-',
+ * '+', '@', '_'), one bit per ASCII code in two words: every item of every
+ * login is checked, and a per-character chain of tests was a visible cost. */
+#define BIT(c) ((uint64_t)1 << ((c) & 63))
+#define RANGE_BITS(a, b) ((BIT(b) - BIT(a)) | BIT(b))       /* a..b, same word */
+static const uint64_t key_chars[2] = {
+    RANGE_BITS('0', '9') | BIT('.') | BIT('-') | BIT('+'),                     /* codes 0-63 */
+    RANGE_BITS('A', 'Z') | RANGE_BITS('a', 'z') | BIT('@') | BIT('_'),         /* codes 64-127 */
+};
+#undef RANGE_BITS
+#undef BIT
 
 isl_keyname_status isl_check_key_name(const char *key, char *bad)
 {
@@ -150,7 +174,8 @@ isl_keyname_status isl_check_key_name(const char *key, char *bad)
         return ISL_KEYNAME_TOO_LONG;
     for (size_t i = 0; i < n; i++) {
         char c = key[i];
-        if (g_ascii_isalnum(c) || c == '.' || c == '-' || c == '+' || c == '@' || c == '_')
+        unsigned char u = (unsigned char)c;
+        if (u < 128 && ((key_chars[u >> 6] >> (u & 63)) & 1))
             continue;
         if (c == '#' && ext_hash && i == 1)
             continue;
@@ -213,6 +238,9 @@ bool isl_name_valid(const char *name)
 
 isl_reserved isl_reserved_constant(const char *v)
 {
+    /* Asked of nearly every value: most start with none of R, I, N. */
+    if (*v != 'R' && *v != 'I' && *v != 'N')
+        return ISL_RC_NONE;
     if (strcmp(v, "Reject") == 0)
         return ISL_RC_REJECT;
     if (strcmp(v, "Irrelevant") == 0)

@@ -63,6 +63,11 @@ static void test_number_range_text(void)
 {
     g_assert_cmpint(num_st("512~1024"), ==, ISL_NUM_RANGE);
     g_assert_cmpint(num_st("~"), ==, ISL_NUM_RANGE);
+    /* a '~' makes a range even after digits that overflow or are not hex */
+    g_assert_cmpint(num_st("99999999999999999999999~1"), ==, ISL_NUM_RANGE);
+    g_assert_cmpint(num_st("0x~"), ==, ISL_NUM_RANGE);
+    g_assert_cmpint(num_st("0xfffffffffffffffff~"), ==, ISL_NUM_RANGE);
+    g_assert_cmpint(num_st("12a~"), ==, ISL_NUM_RANGE);
 }
 
 static void test_range_parse(void)
@@ -185,6 +190,7 @@ static void test_binary_canonical(void)
     canon_is("0b/w==", "ff");
     canon_is("0bAQI=", "0102");
     canon_is("0bAQI", "0102");
+    canon_is("0b+/8Af+7c", "fbff007feedc");  /* every nibble through the hex digits */
     canon_is("42", "42");
     canon_is("0xZZ", NULL);
     canon_is("0bA", NULL);
