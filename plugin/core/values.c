@@ -151,18 +151,6 @@ char *isl_binary_canonical(const char *s)
     return g_string_free(out, FALSE);
 }
 
-/* The characters of a key name (RFC 7143 §6.1: letters, digits, '.', '-',
- * '+', '@', '_'), one bit per ASCII code in two words: every item of every
- * login is checked, and a per-character chain of tests was a visible cost. */
-#define BIT(c) ((uint64_t)1 << ((c) & 63))
-#define RANGE_BITS(a, b) ((BIT(b) - BIT(a)) | BIT(b))       /* a..b, same word */
-static const uint64_t key_chars[2] = {
-    RANGE_BITS('0', '9') | BIT('.') | BIT('-') | BIT('+'),                     /* codes 0-63 */
-    RANGE_BITS('A', 'Z') | RANGE_BITS('a', 'z') | BIT('@') | BIT('_'),         /* codes 64-127 */
-};
-#undef RANGE_BITS
-#undef BIT
-
 isl_keyname_status isl_check_key_name(const char *key, char *bad)
 {
     size_t n = strlen(key);
@@ -174,8 +162,7 @@ isl_keyname_status isl_check_key_name(const char *key, char *bad)
         return ISL_KEYNAME_TOO_LONG;
     for (size_t i = 0; i < n; i++) {
         char c = key[i];
-        unsigned char u = (unsigned char)c;
-        if (u < 128 && ((key_chars[u >> 6] >> (u & 63)) & 1))
+        if (g_ascii_isalnum(c) || c == '.' || c == '-' || c == '+' || c == '@' || c == '_')
             continue;
         if (c == '#' && ext_hash && i == 1)
             continue;
