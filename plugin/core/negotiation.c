@@ -107,12 +107,17 @@ const isl_kst *isl_nego_at(const isl_nego *n, unsigned i)
  * names only among those finds the same state as comparing all names. */
 static isl_kst *kst_find(const isl_nego *n, const isl_key_def *def, const char *name)
 {
+    if (def) {
+        for (const kst_slab *sl = n->slabs; sl; sl = sl->next)
+            for (unsigned i = 0; i < sl->used; i++)
+                if (sl->k[i].def == def)
+                    return (isl_kst *)&sl->k[i];
+        return NULL;
+    }
     for (const kst_slab *sl = n->slabs; sl; sl = sl->next)
-        for (unsigned i = 0; i < sl->used; i++) {
-            const isl_kst *k = &sl->k[i];
-            if (def ? k->def == def : !k->def && strcmp(k->name, name) == 0)
-                return (isl_kst *)k;
-        }
+        for (unsigned i = 0; i < sl->used; i++)
+            if (!sl->k[i].def && strcmp(sl->k[i].name, name) == 0)
+                return (isl_kst *)&sl->k[i];
     return NULL;
 }
 
@@ -132,12 +137,11 @@ const isl_kst *isl_nego_find_id(const isl_nego *n, isl_key_id id)
     return NULL;
 }
 
-static isl_kst *kst_get(isl_nego *n, const isl_key_def *def, const char *name, bool *created)
+/* A new state for a key kst_find() did not find; NULL past the cap. */
+static isl_kst *kst_new(isl_nego *n, const isl_key_def *def, const char *name)
 {
-    isl_kst *k = kst_find(n, def, name);
-    *created = false;
-    if (k)
-        return k;
+    isl_kst *k;
+
     if (n->shared && n->shared->max_keys && n->n_keys >= n->shared->max_keys)
         return NULL;
     if (!n->last || n->last->used == KST_SLAB) {
@@ -153,7 +157,6 @@ static isl_kst *kst_get(isl_nego *n, const isl_key_def *def, const char *name, b
     k->def = def;
     k->name = def ? def->name : name;
     k->offerer = -1;
-    *created = true;
     return k;
 }
 
@@ -695,17 +698,16 @@ static unsigned offer(isl_nego *n, isl_kst *k, isl_side side, uint32_t frame, co
 /* Reject/Irrelevant/NotUnderstood answering the other side's offer of
  * this key only reacts to it: the key-level rules (spelling, session type,
  * stage, leading connection) concern the offerer. */
-static bool is_reaction(const isl_nego *n, const isl_key_def *d, isl_side side, const char *key, const char *v)
+static bool is_reaction(const isl_kst *prev, isl_side side, const char *v)
 {
-    const isl_kst *prev = kst_find(n, d, key);
     return prev && prev->offerer == (int8_t)ISL_OTHER(side) && !prev->answered && isl_is_reserved_constant(v);
 }
 
-/* The key state of an item, NULL past the cap on distinct keys. */
-static isl_kst *item_state(isl_nego *n, const isl_key_def *d, const char *key, isl_findings *out)
+/* The key state of an item (prev: the one found before, if any), NULL past
+ * the cap on distinct keys. */
+static isl_kst *item_state(isl_nego *n, isl_kst *prev, const isl_key_def *d, const char *key, isl_findings *out)
 {
-    bool created;
-    isl_kst *k = kst_get(n, d, key, &created);
+    isl_kst *k = prev ? prev : kst_new(n, d, key);
 
     if (!k && !n->capped) {
         isl_report(out, ISL_CHK_STATE_LIMIT, "More than %u distinct keys in one negotiation; further keys are not analysed",
@@ -748,13 +750,15 @@ static unsigned text_item(isl_nego *n, isl_side side, isl_stage stage, uint32_t 
                           const char *v, seen_keys *seen, isl_findings *out)
 {
     const isl_key_def *d;
-    isl_kst *k;
+    isl_kst *prev, *k;
     bool answer, reaction, wrong_stage = false;
 
     if (!item_syntax(key, v, out))
         return 0;
     d = isl_key_lookup(key);
-    reaction = is_reaction(n, d, side, key, v);
+    /* found once per item: nothing below adds states before item_state() */
+    prev = kst_find(n, d, key);
+    reaction = is_reaction(prev, side, v);
     key_identity(n, d, key, reaction, out);
     /* Same key twice in one text set (TargetAddress may repeat; SendTargets
      * responses repeat TargetName by design, handled by the caller). */
@@ -767,7 +771,7 @@ static unsigned text_item(isl_nego *n, isl_side side, isl_stage stage, uint32_t 
         wrong_stage = key_use(n, d, side, stage, key, v, reaction, out);
     if (d && (d->flags & ISL_KF_CHAP))
         chap_key(n, side, frame, d, key, v, out);
-    if (!(k = item_state(n, d, key, out)))
+    if (!(k = item_state(n, prev, d, key, out)))
         return 0;
     answer = k->offerer >= 0 && k->offerer != (int8_t)side && !k->answered;
     /* One mistake, one alarm: a key sent in the wrong stage is usually
