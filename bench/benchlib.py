@@ -153,8 +153,10 @@ class Sandbox:
 LINE = re.compile(r"^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(?:[<>*]\s+)?(.*?)(?:\s+\((\d[\d,]*)x\))?(?:\s+\[(.*)\])?\s*$")
 
 
-def annotate(cg, out_prefix, inclusive):
-    args = ["callgrind_annotate", "--threshold=100"]
+def annotate(cg, out_prefix, inclusive, source=True):
+    """source=False: no annotated source after the function list (its lines,
+    and its "<counts for unidentified lines ...>", would parse as functions)."""
+    args = ["callgrind_annotate", "--threshold=100"] + ([] if source else ["--auto=no"])
     if inclusive:
         args.append("--inclusive=yes")
     txt = subprocess.run(args + [str(cg)], capture_output=True, text=True).stdout
