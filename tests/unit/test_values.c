@@ -797,6 +797,21 @@ static void test_value_check_bool_list_text(void)
     expect(&f, ISL_CHK_LOGIN_SESSIONTYPE_VALUE, 1);
     g_assert_false(vcheck(ISL_KEY_SESSION_TYPE, "normal", false, &f));
     expect(&f, ISL_CHK_FMT_CASE, 1);
+    /* list items are checked in place: the wrong-case item is named alone,
+     * empty items and prefixes of known values are unknown, not wrong case */
+    g_assert_false(vcheck(ISL_KEY_HEADER_DIGEST, "CRC32C,none,CRC32C", false, &f));
+    expect(&f, ISL_CHK_FMT_CASE, 1);
+    g_assert_nonnull(strstr(f.head->msg, "HeaderDigest=CRC32C,none,CRC32C: \"none\" has the wrong case"));
+    g_assert_true(vcheck(ISL_KEY_HEADER_DIGEST, "CRC32C,,None,", false, &f));
+    expect_none(&f);
+    g_assert_true(vcheck(ISL_KEY_HEADER_DIGEST, "CRC32,Non,NoneX", false, &f));
+    expect_none(&f);
+    g_assert_true(vcheck(ISL_KEY_HEADER_DIGEST, "", false, &f));
+    expect_none(&f);
+    g_assert_false(vcheck(ISL_KEY_HEADER_DIGEST, "None,crc32C", false, &f));
+    expect(&f, ISL_CHK_FMT_CASE, 1);
+    g_assert_false(vcheck(ISL_KEY_SESSION_TYPE, "Normal:x", false, &f));
+    expect(&f, ISL_CHK_LOGIN_SESSIONTYPE_VALUE, 1);
     isl_findings_clear(&f);
 }
 
