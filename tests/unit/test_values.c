@@ -63,6 +63,11 @@ ISL_TEST("/values/number/range_text", test_number_range_text)
 {
     g_assert_cmpint(num_st("512~1024"), ==, ISL_NUM_RANGE);
     g_assert_cmpint(num_st("~"), ==, ISL_NUM_RANGE);
+    /* a '~' makes a range even after digits that overflow or are not hex */
+    g_assert_cmpint(num_st("99999999999999999999999~1"), ==, ISL_NUM_RANGE);
+    g_assert_cmpint(num_st("0x~"), ==, ISL_NUM_RANGE);
+    g_assert_cmpint(num_st("0xfffffffffffffffff~"), ==, ISL_NUM_RANGE);
+    g_assert_cmpint(num_st("12a~"), ==, ISL_NUM_RANGE);
 }
 
 ISL_TEST("/values/range/parse", test_range_parse)
@@ -185,6 +190,7 @@ ISL_TEST("/values/binary/canonical", test_binary_canonical)
     canon_is("0b/w==", "ff");
     canon_is("0bAQI=", "0102");
     canon_is("0bAQI", "0102");
+    canon_is("0b+/8Af+7c", "fbff007feedc");  /* every nibble through the hex digits */
     canon_is("42", "42");
     canon_is("0xZZ", NULL);
     canon_is("0bA", NULL);
@@ -476,6 +482,58 @@ ISL_TEST("/keys/table/consistent", test_keys_table)
     }
     g_hash_table_destroy(names);
     g_hash_table_destroy(fields);
+}
+
+/* The row whose name is exactly s, by plain comparison: what the switch in
+ * isl_key_lookup() must agree with. */
+static const isl_key_def *key_by_strcmp(const char *s)
+{
+    for (unsigned i = 0; i < isl_key_count(); i++)
+        if (!strcmp(isl_key_at(i)->name, s))
+            return isl_key_at(i);
+    return NULL;
+}
+
+/* Every name, and every near miss of every name (one byte changed, case
+ * flipped, one byte cut or added, a prefix), resolves as a string compare
+ * over the table would: the length/byte switch picks no wrong row. */
+ISL_TEST("/keys/lookup/near_misses", test_keys_lookup_near_misses)
+{
+    static const char subst[] = { 'A', 'a', 'e', 'M', 'R', 'T', 'X', 'z', '_', '#', '-', '0', '2', '.' };
+    char buf[80];
+    unsigned tried = 0;
+
+    for (unsigned i = 0; i < isl_key_count(); i++) {
+        const char *name = isl_key_at(i)->name;
+        size_t len = strlen(name);
+        g_assert_true(isl_key_lookup(name) == isl_key_at(i));
+        for (size_t pos = 0; pos < len; pos++) {
+            for (unsigned c = 0; c <= G_N_ELEMENTS(subst); c++) {
+                memcpy(buf, name, len + 1);
+                buf[pos] = c < G_N_ELEMENTS(subst) ? subst[c] :
+                           g_ascii_isupper(name[pos]) ? g_ascii_tolower(name[pos]) : g_ascii_toupper(name[pos]);
+                g_assert_true(isl_key_lookup(buf) == key_by_strcmp(buf));
+                tried++;
+            }
+            memcpy(buf, name, pos);         /* prefix of pos bytes */
+            buf[pos] = '\0';
+            g_assert_true(isl_key_lookup(buf) == key_by_strcmp(buf));
+            memcpy(buf, name, pos);         /* byte pos cut out */
+            memcpy(buf + pos, name + pos + 1, len - pos);
+            g_assert_true(isl_key_lookup(buf) == key_by_strcmp(buf));
+            tried += 2;
+        }
+        memcpy(buf, name, len);             /* one byte added */
+        memcpy(buf + len, "s", 2);
+        g_assert_null(isl_key_lookup(buf));
+        g_assert_null(isl_key_lookup(name + 1));
+    }
+    g_assert_cmpuint(tried, >, 8000);
+    /* Lengths the table has no key of, and keys of other specs. */
+    static const char *const others[] = { "", "X", "Auth", "X-com.cisco.PingTimeout", "X-com.cisco.sendAsyncText",
+        "X#NodeArchitectur", "SendTargetsAll", "MaxRecvDataSegmentLengthX", "OFMarkInterval", "CHAP", "SRP_" };
+    for (unsigned i = 0; i < G_N_ELEMENTS(others); i++)
+        g_assert_null(isl_key_lookup(others[i]));
 }
 
 /* The RFC 7143 §13 facts the negotiation rules rely on. */
@@ -772,6 +830,21 @@ ISL_TEST("/values/check/bool_list_text", test_value_check_bool_list_text)
     expect(&f, ISL_CHK_LOGIN_SESSIONTYPE_VALUE, 1);
     g_assert_false(vcheck(ISL_KEY_SESSION_TYPE, "normal", false, &f));
     expect(&f, ISL_CHK_FMT_CASE, 1);
+    /* list items are checked in place: the wrong-case item is named alone,
+     * empty items and prefixes of known values are unknown, not wrong case */
+    g_assert_false(vcheck(ISL_KEY_HEADER_DIGEST, "CRC32C,none,CRC32C", false, &f));
+    expect(&f, ISL_CHK_FMT_CASE, 1);
+    g_assert_nonnull(strstr(f.head->msg, "HeaderDigest=CRC32C,none,CRC32C: \"none\" has the wrong case"));
+    g_assert_true(vcheck(ISL_KEY_HEADER_DIGEST, "CRC32C,,None,", false, &f));
+    expect_none(&f);
+    g_assert_true(vcheck(ISL_KEY_HEADER_DIGEST, "CRC32,Non,NoneX", false, &f));
+    expect_none(&f);
+    g_assert_true(vcheck(ISL_KEY_HEADER_DIGEST, "", false, &f));
+    expect_none(&f);
+    g_assert_false(vcheck(ISL_KEY_HEADER_DIGEST, "None,crc32C", false, &f));
+    expect(&f, ISL_CHK_FMT_CASE, 1);
+    g_assert_false(vcheck(ISL_KEY_SESSION_TYPE, "Normal:x", false, &f));
+    expect(&f, ISL_CHK_LOGIN_SESSIONTYPE_VALUE, 1);
     isl_findings_clear(&f);
 }
 
