@@ -950,6 +950,51 @@ def login_after_reject(pcap):
     c.tcp.close(first=TARGET)
 
 
+@check("login.retried")
+def login_retried(pcap):
+    """Three logins of one initiator name and ISID to disk1, one connection
+    each (ports 40001-40003), 2 s apart: the first two get status 0x0202
+    (authorization failure) to their first Login Request and the target
+    closes TCP; the third logs in (TSIH 0x0022), Logout reason 0, FIN."""
+    s = Session(ISID, INITIATOR_NAME, DISK1, tsih_assigned=0x0022)
+    for port in (40001, 40002):
+        c = connect(pcap, s, port=port)
+        c.security_stage("none", first_status=0x0202)
+        c.tcp.close(first=TARGET)
+        pcap.advance(2_000_000)
+    c = connect(pcap, s, port=40003)
+    c.login("none")
+    c.logout(0)
+    c.tcp.close()
+
+
+@check("session.flapping")
+def session_flapping(pcap):
+    """Five sessions of one initiator name and ISID to disk1, one after the
+    other, 2 s apart (ports 40001-40005, TSIH 0x0031-0x0035): each logs in,
+    logs out (reason 0) and closes TCP: a relogin storm (5 logins within
+    60 s, the default threshold)."""
+    for n in range(5):
+        s = Session(ISID, INITIATOR_NAME, DISK1, tsih_assigned=0x0031 + n)
+        c = connect(pcap, s, port=40001 + n)
+        c.login("none")
+        c.logout(0)
+        c.tcp.close()
+        pcap.advance(2_000_000)
+
+
+@check("login.redirect_unfollowed")
+def login_redirect_unfollowed(pcap):
+    """4 sec-req-1 / 5 sec-rsp-1 with status 0x0101 (target moved
+    temporarily) and TargetAddress=127.0.0.3:3260; the target closes TCP and
+    no login to 127.0.0.3 follows in the capture."""
+    s = Session(ISID, INITIATOR_NAME, DISK1)
+    c = connect(pcap, s)
+    c.security_stage("none", first_status=0x0101,
+                     first_rsp_keys=[("TargetAddress", "127.0.0.3:3260")])
+    c.tcp.close(first=TARGET)
+
+
 @check("login.unfinished")
 def login_unfinished(pcap):
     """Normal login: 4-5 security stage, 6 op-req-1 (T=1 NSG=3, the 14-key

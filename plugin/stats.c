@@ -274,12 +274,13 @@ static void session_problems(stat_tap_table_item_type *row, const isl_xrec *x)
     row[SC_FIRST_PROBLEM].user_data.uint_value = x->problem_severity + 1u;
 }
 
-/* "Redirected → 10.0.0.2:3260": the TargetAddress without its portal group tag. */
+/* "Redirected -> 10.0.0.2:3260": the TargetAddress without its portal group tag (ASCII, so
+ * that the CLI columns, padded by bytes, line up). */
 static char *redirect_outcome(const isl_login *l)
 {
     const char *a = l->redirect ? l->redirect : "?";
     size_t n = strcspn(a, ",");
-    return g_strdup_printf("%s \u2192 %.*s", isl_outcome_name(ISL_OUT_REDIRECTED), (int)n, a);
+    return g_strdup_printf("%s -> %.*s", isl_outcome_name(ISL_OUT_REDIRECTED), (int)n, a);
 }
 
 static void session_leading_login(stat_tap_table_item_type *row, const isl_xrec *x)

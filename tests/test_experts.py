@@ -133,6 +133,12 @@ EXPECT = {
     "login.unknown_status": E(5, "0x0210 is not defined", also=((FAILED, 5),)),
     "login.failed": E(9, "authentication failure (0x0201)", capture="login-failed-auth.pcap"),
     "login.redirected": E(5, "redirected to 127.0.0.3:3260", capture="redirect.pcap"),
+    "login.redirect_unfollowed": E(5, "No login of iqn.2026-11.test.crafted:init1 to 127.0.0.3:3260 follows this "
+                                      "redirect in the capture", two_pass=True),
+    "login.retried": E(20, "Login attempt 3 of iqn.2026-11.test.crafted:init1 to iqn.2026-11.test.crafted:disk1; "
+                           "2 failed since frame 4, every 2.0 s", also=((FAILED, 5), (FAILED, 13))),
+    "session.flapping": E(55, "Relogin storm: 5 logins of iqn.2026-11.test.crafted:init1 to "
+                              "iqn.2026-11.test.crafted:disk1 within 8.0 s (threshold: 5 within 60 s)"),
     "login.incomplete": E(1, "Login started before the capture", capture="mid-login-start.pcap"),
     "login.isid_type": E(4, "c00000000001"),
     "login.name_format": E(4, 'InitiatorName "myhost"'),

@@ -48,7 +48,7 @@ SESSIONS = {
     "crafted/mid-login-start.pcap": {1: ("", "", "Unknown", "400001370000", "0x0017")},
     "crafted/sendtargets-discovery.pcap": {1: (C + "init1", "", "Discovery", "400001370000", "0x0018")},
     "crafted/login-failed-auth.pcap": {1: (C + "init1", C + "disk1", "Normal", "400001370000", "0x0000")},
-    # A redirected login is its own (failed) session; the login at the new address is the next one.
+    # A redirected login is its own session (outcome Redirected); the login at the new address is the next one.
     "crafted/redirect.pcap": {1: (C + "init1", C + "disk1", "Normal", "400001370000", "0x0000"),
                               2: (C + "init1", C + "disk1", "Normal", "400001370000", "0x0019")},
 }
@@ -113,7 +113,7 @@ LOGINS = {
     "crafted/login-basic.pcap": [(7, "Success", "0x0000", "Security -> Operational -> Full feature")],
     "crafted/mid-login-start.pcap": [(None, "Incomplete", "0x0000", None)],
     "crafted/login-failed-auth.pcap": [(None, "Failed", "0x0201", None)],
-    "crafted/redirect.pcap": [(None, "Failed", "0x0101", None), (None, "Success", "0x0000", None)],
+    "crafted/redirect.pcap": [(None, "Redirected", "0x0101", None), (None, "Success", "0x0000", None)],
 }
 
 

@@ -13,7 +13,7 @@ from collections import Counter
 import pytest
 
 R = "iqn.2026-11.test.iscsi-login:"
-OK, FAILED = "Success", "Failed"
+OK, FAILED, REDIRECTED = "Success", "Failed", "Redirected"
 
 
 def disc(init):
@@ -29,12 +29,12 @@ SESSIONS = {
     "real/ls-three-targets.pcap": [disc("init-ls")] + [normal("init-ls", f"disk{i}") for i in (1, 2, 3)],
     "real/ls-multi-portal.pcap": [s for who in ("init-ls-a", "init-ls-b")
                                   for s in [disc(who)] + [normal(who, f"disk{i}") for i in (1, 2, 3, 4)]],
-    "real/redirect-other-portal.pcap": [disc("init-redirect"), normal("init-redirect", "moved", FAILED),
+    "real/redirect-other-portal.pcap": [disc("init-redirect"), normal("init-redirect", "moved", REDIRECTED),
                                         normal("init-redirect", "moved"), normal("init-readcap", "moved")],
     "real/concurrent-initiators.pcap": [disc("init-c1")] + [normal("init-c1", f"disk{i}") for i in (1, 2, 3)] +
                                        [normal("init-c2", "disk1"), normal("init-c3", "disk2"),
                                         normal("init-c4", "disk3"), disc("init-c5")],
-    "real/port-3261-redirect.pcap": [disc("init-3261"), normal("init-3261", "moved", FAILED),
+    "real/port-3261-redirect.pcap": [disc("init-3261"), normal("init-3261", "moved", REDIRECTED),
                                      normal("init-3261", "moved")],
     "real/port-3261-alone.pcap": [normal("init-3261-alone", "moved")],
     "real/ipv6-ls.pcap": [disc("init-v6")] + [normal("init-v6", f"disk{i}") for i in (1, 2)],
@@ -90,7 +90,7 @@ def test_sessions(tshark, cap):
                    r["iscsi_login.login.outcome"]) for r in final.values())
     assert got == Counter(SESSIONS[cap])
     for r in final.values():
-        assert r["iscsi_login.login.outcome"] == (OK if r["iscsi.login.status"] == "0x0000" else FAILED), r
+        assert r["iscsi_login.login.outcome"] == (OK if r["iscsi.login.status"] == "0x0000" else REDIRECTED if r["iscsi.login.status"] in ("0x0101", "0x0102") else FAILED), r
 
 
 @pytest.mark.parametrize("cap", sorted(DISCOVERED))

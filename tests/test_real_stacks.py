@@ -41,6 +41,10 @@ EXPECTED = {
     "real/port-3261-alone.pcap": [],   # no iSCSI without Decode As: see test_real_connections
     "real/late-start.pcap": [],
     "real/ipv6-ls.pcap": [],
+    # captures/make-real-story.sh: five wrong CHAP secrets (each a failed
+    # login, with tgt's zeroed ISID), then the right one; eight relogins.
+    "real/chap-retries.pcap": [(f, n) for f in (11, 25, 39, 53, 67) for n in ("login.echo_mismatch", "login.failed")],
+    "real/relogin-flapping.pcap": [],
 }
 
 

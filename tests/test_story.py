@@ -135,7 +135,7 @@ def test_redirect_is_not_a_failure_real(tshark):
     assert normal == ["3", "0", "1"]
     out = {r[0]: r for r in session_rows(tshark, cap, two_pass=True)}
     cols = stats_of(tshark, cap, "iscsi,sessions", two_pass=True)["iSCSI Sessions"]["columns"]
-    assert out[rsess][cols.index("Outcome")] == "Redirected \u2192 127.0.0.85:3260"
+    assert out[rsess][cols.index("Outcome")] == "Redirected -> 127.0.0.85:3260"
     assert out[rsess][cols.index("Connections")] == "0"
     assert notes(tshark, cap, "login.failed") == []
 

@@ -94,7 +94,7 @@ def test_discovery_irrelevant_keys_in_tree(tshark):
 def test_discovery_sessions_row(tshark):
     assert session_row(tshark, "real/discovery.pcap") == [
         "1", "iqn.2026-11.test.iscsi-login:init-discovery", "-", "800000000101", "0x0100", "Discovery", "Success",
-        "1", "None", "None", "262144", "8192", "-", "-", "0", "3"]
+        "1", "None", "None", "262144", "8192", "-", "-", "0", "3", "1", "0", "-"]
 
 
 # ---- FirstBurstLength answered Irrelevant (InitialR2T=Yes, ImmediateData=No) ----
@@ -126,7 +126,7 @@ def test_answered_irrelevant_in_tree(tshark):
 def test_answered_irrelevant_sessions_row(tshark):
     assert session_row(tshark, FBL) == [
         "1", "iqn.2026-11.test.crafted:init1", "iqn.2026-11.test.crafted:disk1", "400001370000", "0x001a", "Normal",
-        "Success", "1", "None", "None", "262144", "65536", "262144", "-", "0", "0"]
+        "Success", "1", "None", "None", "262144", "65536", "262144", "-", "0", "0", "1", "0", "-"]
 
 
 def test_answered_irrelevant_filters(tshark):
