@@ -25,8 +25,20 @@ typedef struct {
 /* What the iSCSI dissector detected about digests on a connection (it checks
  * the CRC of the first PDU that is not a Login). */
 enum { DIG_AUTO, DIG_NONE, DIG_CRC };
+
+/* From this frame on, the connection's PDUs belong to this session.  A list
+ * entry per change (a connection logs in once, normally): data PDUs, which
+ * the analysis never sees, find their session here when a tree wants it
+ * (isl_conn_session), with nothing stored per data PDU. */
+typedef struct conn_session {
+    struct conn_session *next;
+    guint32 frame, number;
+} conn_session;
+
+/* Per TCP connection (conversation data). */
 typedef struct {
     guint8 hd, dd;
+    conn_session *sessions;         /* newest first */
 } wrap_conv;
 
 static char *endpoint(packet_info *pinfo, bool src)
@@ -50,6 +62,33 @@ static pending_frame *pending(packet_info *pinfo)
     return pf;
 }
 
+static wrap_conv *conn_state(packet_info *pinfo)
+{
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    wrap_conv *wc = conversation_get_proto_data(conv, isl_plugin.proto);
+    if (!wc) {
+        wc = wmem_new0(wmem_file_scope(), wrap_conv);
+        conversation_add_proto_data(conv, isl_plugin.proto, wc);
+    }
+    return wc;
+}
+
+/* First pass: a PDU tied to a session; remember where the connection's
+ * session changes. */
+static void note_session(packet_info *pinfo, const isl_pdu *r)
+{
+    wrap_conv *wc = conn_state(pinfo);
+    conn_session *s;
+
+    if (wc->sessions && wc->sessions->number == r->session_number)
+        return;
+    s = wmem_new(wmem_file_scope(), conn_session);
+    s->next = wc->sessions;
+    s->frame = r->frame;
+    s->number = r->session_number;
+    wc->sessions = s;
+}
+
 /* The one place that builds the analysis input, for the PDUs the iSCSI
  * dissector framed and for those our own heuristic takes aside.  reported:
  * the PDU's length on the wire as the caller frames it. */
@@ -57,6 +96,7 @@ isl_pdu *isl_feed_pdu(tvbuff_t *tvb, packet_info *pinfo, guint off, guint32 repo
                       const struct tcp_analysis *tcpd)
 {
     isl_pdu_in in;
+    isl_pdu *r;
 
     memset(&in, 0, sizeof in);
     in.frame = pinfo->num;
@@ -71,7 +111,23 @@ isl_pdu *isl_feed_pdu(tvbuff_t *tvb, packet_info *pinfo, guint off, guint32 repo
     /* tcp.completeness bit 0: the connection's SYN is in the capture. */
     in.conn_start_seen = (tcpd->conversation_completeness & 1) != 0;
     in.aside = aside;
-    return isl_analyzer_feed(isl_plugin.analyzer, &in);
+    r = isl_analyzer_feed(isl_plugin.analyzer, &in);
+    if (r && r->session_number)
+        note_session(pinfo, r);
+    return r;
+}
+
+/* Every pass, only for a tree that wants iscsi_login.session: the session of
+ * the connection this frame belongs to, 0 when none is known (yet). */
+guint32 isl_conn_session(packet_info *pinfo)
+{
+    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+    const wrap_conv *wc = conv ? conversation_get_proto_data(conv, isl_plugin.proto) : NULL;
+
+    for (const conn_session *s = wc ? wc->sessions : NULL; s; s = s->next)
+        if (s->frame <= pinfo->num)
+            return s->number;
+    return 0;
 }
 
 static bool known_opcode(guint8 op)
@@ -131,17 +187,6 @@ static guint32 dissector_dsl(const isl_bhs *b)
     }
 }
 
-static wrap_conv *digest_state(packet_info *pinfo)
-{
-    conversation_t *conv = find_or_create_conversation(pinfo);
-    wrap_conv *wc = conversation_get_proto_data(conv, isl_plugin.proto);
-    if (!wc) {
-        wc = wmem_new0(wmem_file_scope(), wrap_conv);
-        conversation_add_proto_data(conv, isl_plugin.proto, wc);
-    }
-    return wc;
-}
-
 /* Digests: decided once per connection, as the iSCSI dissector does (and at
  * the offsets it uses).  Grows *hdr and *len by the digests present. */
 static void add_digests(tvbuff_t *tvb, wrap_conv *wc, guint off, guint32 dsl, guint32 *hdr, guint32 *len)
@@ -182,7 +227,7 @@ void isl_analyse_pdus(tvbuff_t *tvb, packet_info *pinfo, guint end, bool check_p
         hdr = ISL_BHS_LEN + (b.opcode == ISL_OP_SCSI_CMD ? 4u * b.ahs_words : 0);
         len = hdr + ((dsl + 3) & ~3u);
         if (b.opcode != ISL_OP_LOGIN_REQ && b.opcode != ISL_OP_LOGIN_RSP)
-            add_digests(tvb, wc ? wc : (wc = digest_state(pinfo)), off, dsl, &hdr, &len);
+            add_digests(tvb, wc ? wc : (wc = conn_state(pinfo)), off, dsl, &hdr, &len);
         /* SCSI data traffic: a few header bytes read, nothing else. */
         if (isl_opcode_wanted(b.opcode)) {
             gint rem = tvb_reported_length_remaining(tvb, off), data_cap;

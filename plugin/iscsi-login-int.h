@@ -51,15 +51,16 @@ typedef struct {
     int login_attempt, login_retry_interval, login_redirected_from, login_redirected_to, login_summary;
     int key_initiator, key_target;
     int param_mrdsl_i, param_mrdsl_t, param_irrelevant;
-    int disc_count, disc_target, disc_address;
-    int text_param;
+    int login, keys, keys_initiator, keys_target, params_hdr, text, disc, logout;   /* subtree headers */
+    int disc_count, disc_target, disc_address, disc_tpgt;
+    int text_param, finding;
     int logout_reason, logout_response, logout_t2w, logout_t2r, logout_duration;
     int *params;                    /* per key table row, -1 when not a parameter */
 } isl_hf_ids;
 
 /* Subtree ids. */
 typedef struct {
-    gint top, login, keys, keys_side, params, disc, disc_target, logout;
+    gint top, login, keys, keys_side, params, disc, disc_target, disc_address, logout;
 } isl_ett_ids;
 
 typedef struct {
@@ -105,9 +106,11 @@ void isl_analyse_pdus(tvbuff_t *tvb, packet_info *pinfo, guint end, bool check_p
 isl_pdu *isl_feed_pdu(tvbuff_t *tvb, packet_info *pinfo, guint off, guint32 reported, bool aside,
                       const struct tcp_analysis *tcpd);
 int64_t isl_frame_ts_ns(const packet_info *pinfo);
+guint32 isl_conn_session(packet_info *pinfo);
 
 /* render.c: the tree, the expert infos and the tap records of stored PDUs. */
 void isl_render_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const isl_pdu *r);
 void isl_render_past_cap(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
+void isl_render_session_only(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 
 #endif

@@ -30,10 +30,13 @@ isl_plugin_state isl_plugin = {
         .login_attempt = -1, .login_retry_interval = -1, .login_redirected_from = -1, .login_redirected_to = -1,
         .login_summary = -1,
         .login_auth = -1, .key_initiator = -1, .key_target = -1, .param_mrdsl_i = -1, .param_mrdsl_t = -1,
-        .param_irrelevant = -1, .disc_count = -1, .disc_target = -1, .disc_address = -1, .text_param = -1,
+        .param_irrelevant = -1, .login = -1, .keys = -1, .keys_initiator = -1, .keys_target = -1, .params_hdr = -1,
+        .text = -1, .disc = -1, .logout = -1, .disc_count = -1, .disc_target = -1, .disc_address = -1,
+        .disc_tpgt = -1, .text_param = -1, .finding = -1,
         .logout_reason = -1, .logout_response = -1, .logout_t2w = -1, .logout_t2r = -1, .logout_duration = -1,
     },
-    .ett = { .top = -1, .login = -1, .keys = -1, .keys_side = -1, .params = -1, .disc = -1, .disc_target = -1, .logout = -1 },
+    .ett = { .top = -1, .login = -1, .keys = -1, .keys_side = -1, .params = -1, .disc = -1, .disc_target = -1, .disc_address = -1,
+             .logout = -1 },
 };
 
 static const value_string logout_reason_vals[] = {
@@ -66,6 +69,12 @@ static int dissect_iscsi_login(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     for (unsigned i = 0; i < n; i++)
         if (!v[i]->aside || p_get_proto_data(pinfo->pool, pinfo, isl_plugin.proto, ISL_KEY_ASIDE_SHOWN) != v[i])
             isl_render_pdu(tvb, pinfo, tree, v[i]);
+    /* SCSI traffic has no record: its session is looked up, and only for a
+     * tree that shows or filters on it (never on tshark -q's tree-less path). */
+    if (n == 0 && a && (proto_field_is_referenced(tree, isl_plugin.hf.session) ||
+                        proto_field_is_referenced(tree, isl_plugin.proto)) &&
+        isl_plugin.proto_iscsi >= 0 && isl_has_layer(pinfo, isl_plugin.proto_iscsi))
+        isl_render_session_only(tvb, pinfo, tree);
     return 0;
 }
 
@@ -191,9 +200,19 @@ static void register_fields(void)
         { &isl_plugin.hf.param_mrdsl_i, { "Initiator MaxRecvDataSegmentLength", "iscsi_login.param.max_recv_data_segment_length.initiator", FT_UINT32, BASE_DEC, NULL, 0, "Largest data segment the initiator receives", HFILL } },
         { &isl_plugin.hf.param_mrdsl_t, { "Target MaxRecvDataSegmentLength", "iscsi_login.param.max_recv_data_segment_length.target", FT_UINT32, BASE_DEC, NULL, 0, "Largest data segment the target receives", HFILL } },
         { &isl_plugin.hf.param_irrelevant, { "Irrelevant parameter", "iscsi_login.param.irrelevant", FT_STRING, BASE_NONE, NULL, 0, "A key that does not apply to this login (answered Irrelevant, a Discovery session, or FirstBurstLength with InitialR2T=Yes and ImmediateData=No): its name; its iscsi_login.param field is absent", HFILL } },
+        { &isl_plugin.hf.login, { "Login", "iscsi_login.login", FT_STRING, BASE_NONE, NULL, 0, "The login this final Login Response ends: its outcome; the summary is under it", HFILL } },
+        { &isl_plugin.hf.keys, { "Keys", "iscsi_login.keys", FT_UINT32, BASE_DEC, NULL, 0, "Number of key=value pairs of the login, both sides; the pairs are under it", HFILL } },
+        { &isl_plugin.hf.keys_initiator, { "Sent by initiator", "iscsi_login.keys.initiator", FT_NONE, BASE_NONE, NULL, 0, "The login's iscsi_login.key.initiator pairs", HFILL } },
+        { &isl_plugin.hf.keys_target, { "Sent by target", "iscsi_login.keys.target", FT_NONE, BASE_NONE, NULL, 0, "The login's iscsi_login.key.target pairs", HFILL } },
+        { &isl_plugin.hf.params_hdr, { "Negotiated parameters", "iscsi_login.params", FT_NONE, BASE_NONE, NULL, 0, "The operational parameters in effect after the login (iscsi_login.param.*)", HFILL } },
+        { &isl_plugin.hf.text, { "Negotiated in this Text sequence", "iscsi_login.text", FT_NONE, BASE_NONE, NULL, 0, "The keys of a full feature phase Text negotiation (iscsi_login.text.param)", HFILL } },
+        { &isl_plugin.hf.disc, { "SendTargets", "iscsi_login.discovery", FT_STRING, BASE_NONE, NULL, 0, "The SendTargets value asked for; the targets returned are under it", HFILL } },
+        { &isl_plugin.hf.logout, { "Logout", "iscsi_login.logout", FT_NONE, BASE_NONE, NULL, 0, "The Logout exchange (iscsi_login.logout.*)", HFILL } },
+        { &isl_plugin.hf.finding, { "Finding", "iscsi_login.finding", FT_STRING, BASE_NONE, NULL, 0, "The message of an expert info of the analysis; the expert info (iscsi_login.<check>) is under it", HFILL } },
         { &isl_plugin.hf.disc_count, { "Targets discovered", "iscsi_login.discovery.count", FT_UINT32, BASE_DEC, NULL, 0, NULL, HFILL } },
-        { &isl_plugin.hf.disc_target, { "Target", "iscsi_login.discovery.target", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL } },
-        { &isl_plugin.hf.disc_address, { "Address", "iscsi_login.discovery.address", FT_STRING, BASE_NONE, NULL, 0, "host:port,portal group tag", HFILL } },
+        { &isl_plugin.hf.disc_target, { "Target", "iscsi_login.discovery.target", FT_STRING, BASE_NONE, NULL, 0, "A TargetName returned by SendTargets; its addresses are under it", HFILL } },
+        { &isl_plugin.hf.disc_address, { "Address", "iscsi_login.discovery.address", FT_STRING, BASE_NONE, NULL, 0, "A TargetAddress of the target above: host:port (an IPv6 host in brackets); its portal group tag is under it", HFILL } },
+        { &isl_plugin.hf.disc_tpgt, { "Portal group tag", "iscsi_login.discovery.tpgt", FT_UINT16, BASE_DEC, NULL, 0, "The portal group tag of the address above (absent when the TargetAddress has none)", HFILL } },
         { &isl_plugin.hf.text_param, { "Text negotiation", "iscsi_login.text.param", FT_STRING, BASE_NONE, NULL, 0, "A key negotiated in a full feature phase Text sequence: result, who sent what, where", HFILL } },
         { &isl_plugin.hf.logout_reason, { "Reason", "iscsi_login.logout.reason_code", FT_UINT8, BASE_DEC, VALS(logout_reason_vals), 0, NULL, HFILL } },
         { &isl_plugin.hf.logout_response, { "Response", "iscsi_login.logout.response_code", FT_UINT8, BASE_DEC, VALS(logout_response_vals), 0, NULL, HFILL } },
@@ -201,7 +220,7 @@ static void register_fields(void)
         { &isl_plugin.hf.logout_t2r, { "Time2Retain", "iscsi_login.logout.time2retain", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL } },
         { &isl_plugin.hf.logout_duration, { "Session duration", "iscsi_login.logout.session_duration", FT_RELATIVE_TIME, BASE_NONE, NULL, 0, "From the final Login Response of the leading login to this Logout Response", HFILL } },
     };
-    static gint *ett[] = { &isl_plugin.ett.top, &isl_plugin.ett.login, &isl_plugin.ett.keys, &isl_plugin.ett.keys_side, &isl_plugin.ett.params, &isl_plugin.ett.disc, &isl_plugin.ett.disc_target, &isl_plugin.ett.logout };
+    static gint *ett[] = { &isl_plugin.ett.top, &isl_plugin.ett.login, &isl_plugin.ett.keys, &isl_plugin.ett.keys_side, &isl_plugin.ett.params, &isl_plugin.ett.disc, &isl_plugin.ett.disc_target, &isl_plugin.ett.disc_address, &isl_plugin.ett.logout };
 
     proto_register_field_array(isl_plugin.proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));

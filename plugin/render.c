@@ -4,6 +4,7 @@
  * they describe the analysis, not bytes. */
 #include "iscsi-login-int.h"
 #include <epan/tap.h>
+#include <wsutil/strtoi.h>
 
 #include "core/keys.h"
 #include "core/summary.h"
@@ -61,16 +62,33 @@ static const char *stages_str(wmem_allocator_t *pool, const isl_login *l)
     return wmem_strbuf_get_str(b);
 }
 
+/* A subtree header: a registered field like any other item, so that JSON
+ * export keys it by field name. */
+static proto_tree *add_header(proto_item *pi, gint ett)
+{
+    return proto_item_add_subtree(gen(pi), ett);
+}
+
+/* An expert info on an item of its own (iscsi_login.finding, the message),
+ * not on a text-only item: JSON export keys it by field name.  Not marked
+ * generated, like the text item Wireshark would add: the tree reads as before. */
+static void add_finding(proto_tree *t, packet_info *pinfo, tvbuff_t *tvb, expert_field *ei, const char *msg)
+{
+    proto_item *fi = proto_tree_add_string_format(t, isl_plugin.hf.finding, tvb, 0, 0, msg, "%s", msg);
+
+    expert_add_info_format(pinfo, fi, ei, "%s", msg);
+}
+
 static void render_keys(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, const isl_login *l)
 {
-    proto_item *ki;
-    proto_tree *kt = proto_tree_add_subtree_format(t, tvb, 0, 0, isl_plugin.ett.keys, &ki, "Keys (%u)", isl_login_kv_count(l));
-    gen(ki);
+    unsigned n = isl_login_kv_count(l);
+    proto_tree *kt = add_header(proto_tree_add_uint_format(t, isl_plugin.hf.keys, tvb, 0, 0, n, "Keys (%u)", n),
+                                isl_plugin.ett.keys);
     for (int side = 0; side < 2; side++) {
-        proto_item *si;
-        proto_tree *st = proto_tree_add_subtree(kt, tvb, 0, 0, isl_plugin.ett.keys_side, &si,
-                                                side == ISL_SIDE_I ? "Sent by initiator" : "Sent by target");
-        gen(si);
+        proto_tree *st = add_header(proto_tree_add_item(kt, side == ISL_SIDE_I ? isl_plugin.hf.keys_initiator
+                                                                                   : isl_plugin.hf.keys_target,
+                                                            tvb, 0, 0, ENC_NA),
+                                    isl_plugin.ett.keys_side);
         for (unsigned i = 0; i < isl_login_kv_count(l); i++) {
             const isl_kv kv_ = isl_login_kv_at(l, i), *kv = &kv_;
             if (kv->side != side)
@@ -135,10 +153,8 @@ static void add_mrdsl(proto_tree *pt, tvbuff_t *tvb, const isl_login *l)
 
 static void render_params(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, const isl_login *l)
 {
-    proto_item *pi;
-    proto_tree *pt = proto_tree_add_subtree(t, tvb, 0, 0, isl_plugin.ett.params, &pi, "Negotiated parameters");
+    proto_tree *pt = add_header(proto_tree_add_item(t, isl_plugin.hf.params_hdr, tvb, 0, 0, ENC_NA), isl_plugin.ett.params);
 
-    gen(pi);
     for (unsigned i = 0; i < isl_key_count(); i++) {
         const isl_key_def *d = isl_key_at(i);
         isl_val_state st;
@@ -174,9 +190,9 @@ static void add_summary(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, co
 static void render_login(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, const isl_pdu *r)
 {
     const isl_login *l = r->login;
-    proto_item *li;
-    proto_tree *lt = proto_tree_add_subtree_format(t, tvb, 0, 0, isl_plugin.ett.login, &li, "Login: %s", isl_outcome_name(l->outcome));
-    gen(li);
+    proto_tree *lt = add_header(proto_tree_add_string(t, isl_plugin.hf.login, tvb, 0, 0, isl_outcome_name(l->outcome)),
+                                isl_plugin.ett.login);
+
     if (!l->started_mid) {
         gen(proto_tree_add_uint(lt, isl_plugin.hf.login_first, tvb, 0, 0, l->first_frame));
         add_reltime(lt, isl_plugin.hf.login_time, tvb, l->final_ts - l->first_ts);
@@ -196,17 +212,32 @@ static void render_login(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, c
         render_params(lt, tvb, pool, l);
 }
 
+/* A TargetAddress, "host:port,tpgt" as sent: the address and the portal
+ * group tag as fields of their own, the tag under its address, so that a
+ * target's addresses keep their tags in any export.  The comma that ends the
+ * host:port is the last one (RFC 7143 §13.8: no comma in a host or port). */
+static void add_portal(proto_tree *tt, tvbuff_t *tvb, wmem_allocator_t *pool, const char *wire)
+{
+    const char *comma = strrchr(wire, ',');
+    const char *addr = comma ? wmem_strndup(pool, wire, (size_t)(comma - wire)) : wire;
+    proto_item *ai = gen(proto_tree_add_string_format_value(tt, isl_plugin.hf.disc_address, tvb, 0, 0, u8(pool, addr), "%s",
+                                                            u8(pool, wire)));
+    guint64 tag;
+
+    if (comma && ws_strtou64(comma + 1, NULL, &tag) && tag <= G_MAXUINT16)
+        gen(proto_tree_add_uint(proto_item_add_subtree(ai, isl_plugin.ett.disc_address), isl_plugin.hf.disc_tpgt, tvb, 0, 0,
+                                (guint32)tag));
+}
+
 static void render_text(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const isl_pdu *r)
 {
     const isl_textx *x = r->textx;
-    proto_item *di;
+    const char *st;
     proto_tree *dt;
 
     if (!x->sendtargets) {
         if (x->nego) {
-            proto_item *ni;
-            proto_tree *nt = proto_tree_add_subtree(t, tvb, 0, 0, isl_plugin.ett.params, &ni, "Negotiated in this Text sequence");
-            gen(ni);
+            proto_tree *nt = add_header(proto_tree_add_item(t, isl_plugin.hf.text, tvb, 0, 0, ENC_NA), isl_plugin.ett.params);
             for (unsigned i = 0; i < isl_nego_count(x->nego); i++) {
                 const isl_kst *k = isl_nego_at(x->nego, i);
                 wmem_strbuf_t *b = wmem_strbuf_new(pinfo->pool, "");
@@ -232,24 +263,25 @@ static void render_text(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const 
         }
         return;
     }
-    dt = proto_tree_add_subtree_format(t, tvb, 0, 0, isl_plugin.ett.disc, &di, "SendTargets=%s: %u targets", u8(pinfo->pool, x->st_value), x->targets->len);
-    gen(di);
+    st = u8(pinfo->pool, x->st_value);
+    dt = add_header(proto_tree_add_string_format(t, isl_plugin.hf.disc, tvb, 0, 0, st, "SendTargets=%s: %u targets", st,
+                                                    x->targets->len),
+                    isl_plugin.ett.disc);
     gen(proto_tree_add_uint(dt, isl_plugin.hf.disc_count, tvb, 0, 0, x->targets->len));
     for (guint i = 0; i < x->targets->len; i++) {
         const isl_target_rec *rec = g_ptr_array_index(x->targets, i);
-        proto_item *ti = gen(proto_tree_add_string(dt, isl_plugin.hf.disc_target, tvb, 0, 0, u8(pinfo->pool, rec->name)));
-        proto_tree *tt = proto_item_add_subtree(ti, isl_plugin.ett.disc_target);
+        proto_tree *tt = add_header(proto_tree_add_string(dt, isl_plugin.hf.disc_target, tvb, 0, 0, u8(pinfo->pool, rec->name)),
+                                    isl_plugin.ett.disc_target);
         for (guint j = 0; j < rec->addresses->len; j++)
-            gen(proto_tree_add_string(tt, isl_plugin.hf.disc_address, tvb, 0, 0, u8(pinfo->pool, g_ptr_array_index(rec->addresses, j))));
+            add_portal(tt, tvb, pinfo->pool, g_ptr_array_index(rec->addresses, j));
     }
 }
 
 static void render_logout(proto_tree *t, tvbuff_t *tvb, const isl_pdu *r)
 {
     const isl_logoutx *lo = r->logout;
-    proto_item *oi;
-    proto_tree *ot = proto_tree_add_subtree(t, tvb, 0, 0, isl_plugin.ett.logout, &oi, "Logout");
-    gen(oi);
+    proto_tree *ot = add_header(proto_tree_add_item(t, isl_plugin.hf.logout, tvb, 0, 0, ENC_NA), isl_plugin.ett.logout);
+
     gen(proto_tree_add_uint(ot, isl_plugin.hf.logout_reason, tvb, 0, 0, lo->reason));
     if (r->opcode == ISL_OP_LOGOUT_RSP) {
         gen(proto_tree_add_uint(ot, isl_plugin.hf.logout_response, tvb, 0, 0, lo->response));
@@ -321,10 +353,10 @@ static void redirect_unfollowed(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo
     if (!l || !r->login_final || l->outcome != ISL_OUT_REDIRECTED || !l->story_fed || l->story.redirected_to ||
         !PINFO_FD_VISITED(pinfo))
         return;
-    proto_tree_add_expert_format(t, pinfo, &isl_plugin.ei[ISL_CHK_LOGIN_REDIRECT_UNFOLLOWED], tvb, 0, 0,
-                                 "No login of %s to %s follows this redirect in the capture",
-                                 u8(pinfo->pool, l->session && l->session->initiator_name ? l->session->initiator_name : "the initiator"),
-                                 u8(pinfo->pool, l->redirect));
+    add_finding(t, pinfo, tvb, &isl_plugin.ei[ISL_CHK_LOGIN_REDIRECT_UNFOLLOWED],
+                wmem_strdup_printf(pinfo->pool, "No login of %s to %s follows this redirect in the capture",
+                                   u8(pinfo->pool, l->session && l->session->initiator_name ? l->session->initiator_name : "the initiator"),
+                                   u8(pinfo->pool, l->redirect)));
 }
 
 static void queue_unfinished_login(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const isl_pdu *r)
@@ -336,9 +368,9 @@ static void queue_unfinished_login(proto_tree *t, tvbuff_t *tvb, packet_info *pi
     if (PINFO_FD_VISITED(pinfo) && isl_login_unfinished_at(r->login, r)) {
         x = wmem_new(pinfo->pool, isl_xrec);
         *x = isl_login_unfinished_xrec(r->login);
-        proto_tree_add_expert_format(t, pinfo, &isl_plugin.ei[ISL_CHK_LOGIN_UNFINISHED], tvb, 0, 0,
-                                     "Login not finished when the capture ends (no final Login Response); last PDU in frame %u",
-                                     r->frame);
+        add_finding(t, pinfo, tvb, &isl_plugin.ei[ISL_CHK_LOGIN_UNFINISHED],
+                    wmem_strdup_printf(pinfo->pool, "Login not finished when the capture ends (no final Login Response); "
+                                       "last PDU in frame %u", r->frame));
         if (t)
             add_summary(t, tvb, pinfo->pool, r->login, true);
         tap_queue_packet(isl_plugin.tap, pinfo, x);
@@ -369,12 +401,26 @@ void isl_render_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const i
     if (r->logout)
         render_logout(t, tvb, r);
     for (const isl_finding *f = r->findings.head; f; f = f->next)
-        proto_tree_add_expert_format(t, pinfo, &isl_plugin.ei[f->check], tvb, 0, 0, "%s", u8cap(pinfo->pool, f->msg, 200));
+        add_finding(t, pinfo, tvb, &isl_plugin.ei[f->check], u8cap(pinfo->pool, f->msg, 200));
     for (unsigned i = 0; i < r->n_xrecs; i++)
         tap_queue_packet(isl_plugin.tap, pinfo, &r->xrecs[i]);
     iscsi_login_flow_queue(pinfo, r);
     queue_unfinished_login(t, tvb, pinfo, r);
     redirect_unfollowed(t, tvb, pinfo, r);
+}
+
+/* A PDU the analysis does not look at (SCSI command, data, response) on a
+ * connection tied to a session: the session only, looked up, not stored. */
+void isl_render_session_only(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    guint32 s = isl_conn_session(pinfo);
+    proto_item *ti;
+
+    if (!s)
+        return;
+    ti = gen(proto_tree_add_item(tree, isl_plugin.proto, tvb, 0, 0, ENC_NA));
+    proto_item_append_text(ti, ", Session %u", s);
+    gen(proto_tree_add_uint(proto_item_add_subtree(ti, isl_plugin.ett.top), isl_plugin.hf.session, tvb, 0, 0, s));
 }
 
 /* Past the PDU cap nothing is stored: say so wherever a tree is built. */
@@ -383,10 +429,10 @@ void isl_render_past_cap(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     const isl_analyzer *a = isl_plugin.analyzer;
     proto_item *ti = gen(proto_tree_add_item(tree, isl_plugin.proto, tvb, 0, 0, ENC_NA));
 
-    proto_tree_add_expert_format(proto_item_add_subtree(ti, isl_plugin.ett.top), pinfo,
-                                 &isl_plugin.ei[ISL_CHK_STATE_UNANALYSED], tvb, 0, 0,
-                                 "Frame %u: iSCSI PDUs not analysed: the analysis keeps at most %u PDUs, reached in frame %u",
-                                 pinfo->num, isl_analyzer_max_pdus(a), isl_analyzer_cap_frame(a));
+    add_finding(proto_item_add_subtree(ti, isl_plugin.ett.top), pinfo, tvb, &isl_plugin.ei[ISL_CHK_STATE_UNANALYSED],
+                wmem_strdup_printf(pinfo->pool,
+                                   "Frame %u: iSCSI PDUs not analysed: the analysis keeps at most %u PDUs, reached in frame %u",
+                                   pinfo->num, isl_analyzer_max_pdus(a), isl_analyzer_cap_frame(a)));
 }
 
 /*

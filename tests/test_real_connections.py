@@ -144,7 +144,8 @@ def test_late_start(tshark):
 
 def test_ipv6_portal(tshark):
     """TargetAddress=[::1]:3260,1: the IPv6 portal's connections are analysed."""
-    rows = tshark.fields("real/ipv6-ls.pcap", ["ipv6.src", "iscsi_login.discovery.address"], "iscsi.opcode == 0x24",
-                         two_pass=True)
+    rows = tshark.fields("real/ipv6-ls.pcap", ["ipv6.src", "iscsi_login.discovery.address", "iscsi_login.discovery.tpgt"],
+                         "iscsi.opcode == 0x24", two_pass=True)
     assert rows and rows[0]["ipv6.src"] == "::1"
-    assert set(rows[0]["iscsi_login.discovery.address"].split("|")) == {"[::1]:3260,1"}
+    assert set(rows[0]["iscsi_login.discovery.address"].split("|")) == {"[::1]:3260"}
+    assert set(rows[0]["iscsi_login.discovery.tpgt"].split("|")) == {"1"}

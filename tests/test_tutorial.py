@@ -73,10 +73,12 @@ def test_discovery_login(tshark):
 
 def test_discovery_result(tshark):
     rows = frames(tshark, ["iscsi_login.discovery.count", "iscsi_login.discovery.target",
-                           "iscsi_login.discovery.address", "iscsi_login.request_in", "iscsi_login.response_in"])
+                           "iscsi_login.discovery.address", "iscsi_login.discovery.tpgt", "iscsi_login.request_in",
+                           "iscsi_login.response_in"])
     assert rows[7]["iscsi_login.discovery.count"] == "1"
     assert rows[7]["iscsi_login.discovery.target"] == EMC
-    assert rows[7]["iscsi_login.discovery.address"] == "10.131.13.10:3260,1"
+    assert rows[7]["iscsi_login.discovery.address"] == "10.131.13.10:3260"
+    assert rows[7]["iscsi_login.discovery.tpgt"] == "1"
     assert rows[7]["iscsi_login.request_in"] == "6"
     assert rows[6]["iscsi_login.response_in"] == "7"
 
