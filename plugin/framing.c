@@ -41,8 +41,9 @@ typedef struct {
     conn_session *sessions;         /* newest first */
 } wrap_conv;
 
-static char *endpoint(packet_info *pinfo, bool src)
+static const char *endpoint(void *ctx, bool src)
 {
+    packet_info *pinfo = ctx;
     return wmem_strdup_printf(pinfo->pool, "%s:%u", address_to_str(pinfo->pool, src ? &pinfo->src : &pinfo->dst),
                               src ? pinfo->srcport : pinfo->destport);
 }
@@ -106,8 +107,8 @@ isl_pdu *isl_feed_pdu(tvbuff_t *tvb, packet_info *pinfo, guint off, guint32 repo
     in.reported = reported;
     in.avail = MIN((guint32)tvb_captured_length_remaining(tvb, off), reported);
     in.pdu = tvb_get_ptr(tvb, off, in.avail);
-    in.src = endpoint(pinfo, true);
-    in.dst = endpoint(pinfo, false);
+    in.endpoint = endpoint;
+    in.endpoint_ctx = pinfo;
     /* tcp.completeness bit 0: the connection's SYN is in the capture. */
     in.conn_start_seen = (tcpd->conversation_completeness & 1) != 0;
     in.aside = aside;

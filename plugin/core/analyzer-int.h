@@ -28,7 +28,6 @@ typedef struct {
 
 struct isl_conn {
     uint32_t key;
-    char *iep, *tep;              /* initiator and target endpoints */
     isl_session *session;
     isl_login *login;             /* current or last login */
     isl_conn_state state;
@@ -77,7 +76,7 @@ static inline bool isl_op_from_initiator(uint8_t opcode) { return opcode < 0x20;
 static inline isl_findings *isl_out(const isl_feed_ctx *x) { return &x->r->findings; }
 
 /* sessions.c: connections, sessions, the ISID index */
-isl_conn *isl_conn_get(isl_analyzer *a, const isl_pdu_in *in, bool from_initiator);
+isl_conn *isl_conn_get(isl_analyzer *a, const isl_pdu_in *in);
 void isl_conn_free(gpointer p);
 void isl_session_free(gpointer p);
 isl_session *isl_session_new(isl_analyzer *a, const uint8_t *isid, uint16_t tsih, uint32_t frame, int64_t ts,

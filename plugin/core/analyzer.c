@@ -271,7 +271,7 @@ isl_pdu *isl_analyzer_feed(isl_analyzer *a, const isl_pdu_in *in)
     isl_bhs_parse(&b, in->pdu);
     if (!isl_opcode_wanted(b.opcode))
         return NULL;
-    x.c = isl_conn_get(a, in, isl_op_from_initiator(b.opcode));
+    x.c = isl_conn_get(a, in);
     if (b.opcode == ISL_OP_SCSI_CMD && !scsi_cmd_wanted(x.c))
         return NULL;
     x.r = record_within_cap(a, x.c, in, &b, &capped);

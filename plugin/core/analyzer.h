@@ -211,13 +211,26 @@ typedef struct {
     uint32_t index;
     int64_t ts_ns;
     uint32_t conn_key;         /* TCP stream index */
-    const char *src, *dst;     /* "addr:port" of this PDU's sender and receiver */
+    const char *src, *dst;     /* "addr:port" of this PDU's sender and receiver, or NULL: then ... */
+    /* ... formatted on demand (rarely needed: formatting them for every PDU
+     * cost a printf per PDU in login storms) */
+    const char *(*endpoint)(void *ctx, bool src);
+    void *endpoint_ctx;
     const uint8_t *pdu;        /* BHS + AHS + header digest + data ... as captured */
     uint32_t avail;            /* bytes of pdu captured (>= 48) */
     uint32_t reported;         /* PDU length on the wire */
     bool conn_start_seen;      /* the TCP connection's start is in the capture */
     bool aside;                /* shown by its caller, not with the frame's other PDUs */
 } isl_pdu_in;
+
+/* The "addr:port" of a PDU's sender (src) or receiver. */
+static inline const char *isl_in_endpoint(const isl_pdu_in *in, bool src)
+{
+    const char *e = src ? in->src : in->dst;
+    if (!e && in->endpoint)
+        e = in->endpoint(in->endpoint_ctx, src);
+    return e ? e : "";
+}
 
 typedef struct {
     unsigned max_sessions;     /* new sessions beyond this are not tracked (expert) */

@@ -280,7 +280,7 @@ static void story_start(const isl_feed_ctx *x, isl_login *l)
         return;
     l->story_fed = true;
     isl_story_start(x->a->story, s->initiator_name, s->isid, s->type == ISL_ST_DISCOVERY ? "" : s->target_name,
-                    x->in->dst, l->leading, l->first_frame, l->first_ts, &l->story);
+                    isl_in_endpoint(x->in, false), l->leading, l->first_frame, l->first_ts, &l->story);
     if (sl->failures)
         isl_report(isl_out(x), ISL_CHK_LOGIN_RETRIED, "Login attempt %u of %s to %s; %u failed since frame %u, every %.1f s",
                    sl->attempt, s->initiator_name, s->type == ISL_ST_DISCOVERY ? "(discovery)" : s->target_name ? s->target_name : "?",

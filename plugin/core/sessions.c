@@ -15,8 +15,6 @@ void isl_session_free(gpointer p)
 void isl_conn_free(gpointer p)
 {
     isl_conn *c = p;
-    g_free(c->iep);
-    g_free(c->tep);
     for (int s = 0; s < 2; s++)
         if (c->chain[s].buf)
             g_byte_array_free(c->chain[s].buf, TRUE);
@@ -26,15 +24,13 @@ void isl_conn_free(gpointer p)
     g_free(c);
 }
 
-isl_conn *isl_conn_get(isl_analyzer *a, const isl_pdu_in *in, bool from_initiator)
+isl_conn *isl_conn_get(isl_analyzer *a, const isl_pdu_in *in)
 {
     isl_conn *c = g_hash_table_lookup(a->conns, GUINT_TO_POINTER(in->conn_key));
     if (c)
         return c;
     c = g_new0(isl_conn, 1);
     c->key = in->conn_key;
-    c->iep = g_strdup(from_initiator ? in->src : in->dst);
-    c->tep = g_strdup(from_initiator ? in->dst : in->src);
     c->mrdsl[0] = c->mrdsl[1] = 0;   /* unknown until a login is seen */
     c->texts = g_ptr_array_new();
     g_hash_table_insert(a->conns, GUINT_TO_POINTER(in->conn_key), c);
