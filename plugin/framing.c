@@ -101,7 +101,7 @@ isl_pdu *isl_feed_pdu(tvbuff_t *tvb, packet_info *pinfo, guint off, guint32 repo
 
     memset(&in, 0, sizeof in);
     in.frame = pinfo->num;
-    in.index = pending(pinfo)->next_index++;
+    in.pdu_index = pending(pinfo)->next_index++;
     in.ts_ns = isl_frame_ts_ns(pinfo);
     in.conn_key = tcpd->stream;
     in.reported = reported;

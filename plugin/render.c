@@ -42,7 +42,7 @@ static const char *u8cap(wmem_allocator_t *pool, const char *s, gsize cap)
     v = g_utf8_make_valid(s, -1);
     if (strlen(v) > cap) {
         char *cut = g_utf8_find_prev_char(v, v + cap - 3 + 1);
-        strcpy(cut ? cut : v, "\xe2\x80\xa6");   /* U+2026 */
+        memcpy(cut ? cut : v, "\xe2\x80\xa6", 4);   /* U+2026 and its NUL */
     }
     r = wmem_strdup(pool, v);
     g_free(v);

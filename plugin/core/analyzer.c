@@ -109,7 +109,7 @@ static isl_pdu *record_new(isl_analyzer *a, const isl_pdu_in *in, const isl_bhs 
     r->frame = in->frame;
     r->aside = in->aside;
     r->ts = in->ts_ns;
-    r->index = (uint16_t)in->index;
+    r->pdu_index = (uint16_t)in->pdu_index;
     r->opcode = b->opcode;
     r->flags = b->flags;
     r->rtt_ns = -1;
@@ -301,7 +301,7 @@ isl_pdu *isl_analyzer_unanalysed(isl_analyzer *a, uint32_t frame, int64_t ts_ns,
     r = g_new0(isl_pdu, 1);
     r->frame = frame;
     r->ts = ts_ns;
-    r->index = (uint16_t)n;
+    r->pdu_index = (uint16_t)n;
     r->rtt_ns = -1;
     r->unanalysed = true;
     g_ptr_array_add(a->pdus, r);

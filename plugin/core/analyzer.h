@@ -193,7 +193,7 @@ typedef struct isl_pdu {
     uint32_t retrans_of;       /* frame of the original when this is a retransmission */
     uint32_t continued_from;   /* first frame of a C-bit chain ending here */
     uint32_t n_xrecs;
-    uint16_t index;            /* PDU index within the frame */
+    uint16_t pdu_index;        /* PDU index within the frame */
     uint16_t tsih, cid;
     uint8_t opcode, flags;
     uint8_t session_type;      /* isl_session_type */
@@ -208,7 +208,7 @@ typedef struct isl_pdu {
 
 typedef struct {
     uint32_t frame;
-    uint32_t index;
+    uint32_t pdu_index;        /* PDU index within the frame */
     int64_t ts_ns;
     uint32_t conn_key;         /* TCP stream index */
     const char *src, *dst;     /* "addr:port" of this PDU's sender and receiver, or NULL: then ... */
@@ -279,6 +279,5 @@ const char *isl_stage_name(uint8_t csg);
 /* "Initiator error: authentication failure" */
 const char *isl_status_class_name(uint16_t status);
 const char *isl_status_detail_name(uint16_t status);
-bool isl_status_known(uint16_t status);
 
 #endif

@@ -61,7 +61,7 @@ const char *isl_status_detail_name(uint16_t s)
     }
 }
 
-bool isl_status_known(uint16_t s) { return strcmp(isl_status_detail_name(s), "undefined status") != 0; }
+static bool status_known(uint16_t s) { return strcmp(isl_status_detail_name(s), "undefined status") != 0; }
 
 void isl_login_free(gpointer p)
 {
@@ -105,7 +105,7 @@ void isl_note_last(const isl_pdu *r)
 {
     if (r->login) {
         r->login->last_frame = r->frame;
-        r->login->last_index = r->index;
+        r->login->last_index = r->pdu_index;
         if (!r->login->first_pdu)
             r->login->first_pdu = r;
     }
@@ -118,7 +118,7 @@ bool isl_login_first_at(const isl_login *l, const isl_pdu *r)
 
 bool isl_login_unfinished_at(const isl_login *l, const isl_pdu *r)
 {
-    return l && r && l->outcome == ISL_OUT_IN_PROGRESS && l->last_frame == r->frame && l->last_index == r->index;
+    return l && r && l->outcome == ISL_OUT_IN_PROGRESS && l->last_frame == r->frame && l->last_index == r->pdu_index;
 }
 
 static isl_login *login_new(const isl_feed_ctx *x)
@@ -651,7 +651,7 @@ static void login_fails(const isl_feed_ctx *x, isl_login *l, const isl_text *txt
     l->conn->state = CONN_FAILED;
     isl_drop_chains(l->conn);
     x->r->login_final = true;
-    if (!isl_status_known(status))
+    if (!status_known(status))
         isl_report(out, ISL_CHK_LOGIN_UNKNOWN_STATUS, "Login status 0x%04x is not defined by RFC 7143", status);
     rk = login_redirected(x, l, txt ? isl_text_value(txt, "TargetAddress") : NULL);
     redirected = rk == REDIRECTED;

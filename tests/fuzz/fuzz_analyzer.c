@@ -152,7 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         snprintf(dst, sizeof dst, "10.0.0.%u:%u", from_i ? 2 : 1, from_i ? 3260 : 40000 + conn);
         memset(&in, 0, sizeof in);
         in.frame = frame;
-        in.index = index;
+        in.pdu_index = index;
         in.ts_ns = ts;
         in.conn_key = conn;
         in.src = src;

@@ -788,7 +788,7 @@ ISL_TEST("/analyzer/frame_pdus", test_frame_pdus)
     g_assert_true(v[0] == q);
     g_assert_cmpuint(isl_analyzer_frame_pdus(b.a, 2, &v), ==, 2);
     g_assert_true(v[0] == r1 && v[1] == r2);
-    g_assert_cmpuint(v[1]->index, ==, 1);
+    g_assert_cmpuint(v[1]->pdu_index, ==, 1);
     g_assert_cmpuint(isl_analyzer_frame_pdus(b.a, 3, &v), ==, 0);
     g_assert_cmpuint(isl_analyzer_frame_pdus(b.a, 4, &v), ==, 0);
     ab_clear(&b);

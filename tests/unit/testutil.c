@@ -228,7 +228,7 @@ isl_pdu *ab_feed(abench *b, const pspec *s)
     g_snprintf(dst, sizeof dst, "10.0.0.2:3260");
     memset(&in, 0, sizeof in);
     in.frame = b->frame;
-    in.index = b->index;
+    in.pdu_index = b->index;
     in.ts_ns = b->ts;
     in.conn_key = s->conn;
     in.src = request ? src : dst;
