@@ -170,7 +170,7 @@ static void render_params(proto_tree *t, tvbuff_t *tvb, wmem_allocator_t *pool, 
         else if (!v)
             continue;
         v = u8(pool, v);
-        how = param_how(pool, isl_nego_find(l->nego, d->name), st == ISL_VAL_DEFAULT);
+        how = param_how(pool, isl_nego_find_id(l->nego, d->id), st == ISL_VAL_DEFAULT);
         if (ISL_VAL_IRRELEVANT(st))
             gen(proto_tree_add_string_format(pt, isl_plugin.hf.param_irrelevant, tvb, 0, 0, d->name, "%s: %s%s", d->name,
                                              v, how));

@@ -137,7 +137,7 @@ EXPECT = {
                                       "redirect in the capture", two_pass=True),
     "login.retried": E(20, "Login attempt 3 of iqn.2026-11.test.crafted:init1 to iqn.2026-11.test.crafted:disk1; "
                            "2 failed since frame 4, every 2.0 s", also=((FAILED, 5), (FAILED, 13))),
-    "session.flapping": E(55, "Relogin storm: 5 logins of iqn.2026-11.test.crafted:init1 to "
+    "session.flapping": E(55, "Flapping: 5 logins of iqn.2026-11.test.crafted:init1 to "
                               "iqn.2026-11.test.crafted:disk1 within 8.0 s (threshold: 5 within 60 s)"),
     "login.incomplete": E(1, "Login started before the capture", capture="mid-login-start.pcap"),
     "login.isid_type": E(4, "c00000000001"),

@@ -112,7 +112,7 @@ def test_relogin_storm(tshark):
     # The fifth successful login crosses the default threshold (5 within 60 s).
     fifth = tshark.fields("real/relogin-flapping.pcap", ["frame.number"], "iscsi_login.session == 5 && iscsi.opcode == 0x23")
     assert frame == int(fifth[-1]["frame.number"])
-    assert msg.startswith(f"Relogin storm: 5 logins of {R}init-flap to {R}disk1 within ")
+    assert msg.startswith(f"Flapping: 5 logins of {R}init-flap to {R}disk1 within ")
     assert msg.endswith(" s (threshold: 5 within 60 s)")
     # Successful logins are each a first attempt: no retry is noted.
     assert notes(tshark, "real/relogin-flapping.pcap", "login.retried") == []

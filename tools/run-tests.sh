@@ -15,11 +15,11 @@
 #              each built, installed and tested in its release (packaging/matrix; root)
 #   upstream   Wireshark's own source checks (checkAPIs.pl, checkhf.pl, check_*.py...)
 #              of the release we build against, on the plugin sources
-#              (tools/check-upstream.sh; root the first time); not in the default run
+#              (tools/check-upstream.sh; root the first time)
 # e.g. ISCSI_LOGIN_STAGES="unit pytest" sudo bash tools/run-tests.sh   (quick)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-stages=" ${ISCSI_LOGIN_STAGES:-unit pytest sanitized fuzz matrix} "
+stages=" ${ISCSI_LOGIN_STAGES:-unit pytest upstream sanitized fuzz matrix} "
 want() { [[ "$stages" == *" $1 "* ]]; }
 start=$(date +%s)
 stamp() { echo "== [$(( $(date +%s) - start ))s] $*"; }

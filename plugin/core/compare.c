@@ -89,7 +89,7 @@ static char *directional_result(const isl_kst *k, const isl_key_def *d)
 
 static void fill_known(cell *c, const isl_nego *n, const isl_key_def *d)
 {
-    const isl_kst *k = isl_nego_find(n, d->name);
+    const isl_kst *k = isl_nego_find_id(n, d->id);
     isl_val_state st;
     const char *v = isl_nego_value(n, d, &st);
 

@@ -297,7 +297,7 @@ static void story_end(const isl_feed_ctx *x, isl_login *l, isl_story_end_kind ki
     isl_story_end(x->a->story, &l->story, kind, l->redirect, l->final_frame, l->final_ts);
     if (sl->flap_logins && s) {
         const isl_story_cfg *cfg = isl_story_config(x->a->story);
-        isl_report(isl_out(x), ISL_CHK_SESSION_FLAPPING, "Relogin storm: %u logins of %s to %s within %.1f s (threshold: %u within %u s)",
+        isl_report(isl_out(x), ISL_CHK_SESSION_FLAPPING, "Flapping: %u logins of %s to %s within %.1f s (threshold: %u within %u s)",
                    sl->flap_logins, s->initiator_name, s->type == ISL_ST_DISCOVERY ? "(discovery)" : s->target_name ? s->target_name : "?",
                    (double)sl->flap_span_ns / 1e9, cfg->flap_logins, cfg->flap_interval_s);
     }
@@ -661,7 +661,7 @@ static void login_fails(const isl_feed_ctx *x, isl_login *l, const isl_text *txt
                    s && s->target_name ? s->target_name : "");
     if (status == 0x0201 && !isl_nego_auth_method(l->nego))
         isl_report(out, ISL_CHK_AUTH_METHOD_SKIPPED, "Login %s and failed with 0x0201: the target requires authentication",
-                   isl_nego_find(l->nego, "AuthMethod") ? "agreed no AuthMethod" : "skipped the security stage");
+                   isl_nego_find_id(l->nego, ISL_KEY_AUTH_METHOD) ? "agreed no AuthMethod" : "skipped the security stage");
     if (l->stage == 0 && isl_nego_auth_method(l->nego))
         isl_nego_auth_end(l->nego, x->r->frame, true, out);
     if (!redirected)

@@ -726,7 +726,7 @@ static isl_kst *item_state(isl_nego *n, isl_kst *prev, const isl_key_def *d, con
 typedef struct {
     uint64_t ids;               /* bit isl_key_id of each standard key taken */
     const isl_text *text;
-    unsigned index;             /* of the item being read */
+    unsigned item;              /* of the item being read */
 } seen_keys;
 G_STATIC_ASSERT(ISL_KEY_COUNT <= 64);
 
@@ -734,7 +734,7 @@ static bool seen_has(const seen_keys *s, const isl_key_def *d, const char *key)
 {
     if (d)
         return (s->ids >> d->id) & 1;
-    for (unsigned j = 0; j < s->index; j++)
+    for (unsigned j = 0; j < s->item; j++)
         if (s->text->pairs[j].value && strcmp(s->text->pairs[j].key, key) == 0)
             return true;
     return false;
@@ -809,7 +809,7 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
     text_size(n, side, stage, text, out);
     auth_first_step(n, side, stage, text, out);
     for (unsigned i = 0; i < text->n_pairs; i++) {
-        seen.index = i;
+        seen.item = i;
         new_offers += text_item(n, side, stage, frame, text->pairs[i].key, text->pairs[i].value, &seen, out);
     }
     return new_offers;

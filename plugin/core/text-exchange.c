@@ -249,7 +249,7 @@ static void response_ends_exchange(const isl_feed_ctx *f, isl_textx *x)
     } else if (x->nego) {
         const isl_kst *m;
         isl_nego_stage_end(x->nego, ISL_STAGE_FFP, f->in->frame, isl_out(f));
-        m = isl_nego_find(x->nego, "MaxRecvDataSegmentLength");
+        m = isl_nego_find_id(x->nego, ISL_KEY_MAX_RECV_DATA_SEGMENT_LENGTH);
         for (int sd = 0; sd < 2; sd++)
             if (m && m->value[sd])
                 c->mrdsl[sd] = isl_nego_mrdsl(x->nego, (isl_side)sd, NULL);
