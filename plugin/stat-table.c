@@ -184,13 +184,16 @@ void isl_st_titles_for_front_end(stat_tap_table_ui *ui)
         return;
     for (size_t i = 0; i < ui->nfields; i++) {
         stat_tap_table_item *f = &ui->fields[i];
-        int w = isl_st_format_width(f->field_format), len = (int)g_utf8_strlen(f->column_name, -1);
+        int w = isl_st_format_width(f->field_format);
+        /* without the room some titles keep for Qt's sort indicator */
+        char *bare = g_strstrip(g_strdup(f->column_name));
+        char *cli = f->align == TAP_ALIGN_RIGHT ? g_strdup_printf("%*s", w, bare) : g_strdup_printf("%-*s", w, bare);
 
-        /* once per process: the padded title is as wide as the format */
-        if (len >= w)
-            continue;
-        f->column_name = f->align == TAP_ALIGN_RIGHT ? g_strdup_printf("%*s", w, f->column_name)
-                                                     : g_strdup_printf("%-*s", w, f->column_name);
+        g_free(bare);
+        if (!strcmp(cli, f->column_name))
+            g_free(cli);
+        else
+            f->column_name = cli;   /* once per process, kept until exit */
     }
 }
 

@@ -179,7 +179,11 @@ enum {
 };
 
 static stat_tap_table_item session_fields[SC_N] = {
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Session", "%7u" },
+    /* Qt sorts by column 0 and sizes it a little too narrow for its title
+     * and the sort indicator: a right-aligned title loses its first letter.
+     * Left-aligned, the spaces are what is cut (tshark gets the title bare
+     * and prints the number with its format, whatever the alignment). */
+    { TABLE_ITEM_UINT, TAP_ALIGN_LEFT, "Session   ", "%7u" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Initiator", "%-44s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Target", "%-44s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "ISID", "%-12s" },
