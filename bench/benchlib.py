@@ -2,6 +2,7 @@
 measure, and a sandbox in which tshark runs as uid 65534."""
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -145,3 +146,61 @@ class Sandbox:
 
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# ----------------------------------------------------------------- callgrind --
+
+LINE = re.compile(r"^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(?:[<>*]\s+)?(.*?)(?:\s+\((\d[\d,]*)x\))?(?:\s+\[(.*)\])?\s*$")
+
+
+def annotate(cg, out_prefix, inclusive, source=True):
+    """source=False: no annotated source after the function list (its lines,
+    and its "<counts for unidentified lines ...>", would parse as functions)."""
+    args = ["callgrind_annotate", "--threshold=100"] + ([] if source else ["--auto=no"])
+    if inclusive:
+        args.append("--inclusive=yes")
+    txt = subprocess.run(args + [str(cg)], capture_output=True, text=True).stdout
+    Path(str(out_prefix) + (".inclusive.txt" if inclusive else ".exclusive.txt")).write_text(txt)
+    return txt
+
+
+def parse_flat(txt):
+    """{(function, object): Ir} from a flat callgrind_annotate listing; the
+    file part ("???:" or "path:") is dropped so that both spellings merge."""
+    d = {}
+    total = 0
+    for line in txt.splitlines():
+        m = LINE.match(line)
+        if not m:
+            continue
+        n = int(m.group(1).replace(",", ""))
+        if "PROGRAM TOTALS" in line:
+            total = n
+            continue
+        name = m.group(2)
+        fn = name.split(":", 1)[1] if ":" in name else name
+        obj = os.path.basename(m.group(4) or "")
+        d[(fn, obj)] = d.get((fn, obj), 0) + n
+    return d, total
+
+
+def call_counts(cg, functions):
+    """Calls of each function (summed over callers), from --tree=caller."""
+    txt = subprocess.run(["callgrind_annotate", "--tree=caller", "--threshold=100", str(cg)],
+                         capture_output=True, text=True).stdout
+    counts = {}
+    callers = []
+    for line in txt.splitlines():
+        m = LINE.match(line)
+        if not m:
+            callers = []
+            continue
+        if re.match(r"^\s*[\d,]+\s+\(\s*[\d.]+%\)\s+<", line):
+            callers.append(int((m.group(3) or "0").replace(",", "")))
+        elif re.match(r"^\s*[\d,]+\s+\(\s*[\d.]+%\)\s+\*", line):
+            name = m.group(2)
+            fn = name.split(":", 1)[1] if ":" in name else name
+            if fn in functions:
+                counts[fn] = counts.get(fn, 0) + sum(callers)
+            callers = []
+    return counts

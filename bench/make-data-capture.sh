@@ -33,17 +33,13 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$HERE")
 # shellcheck source=captures/lib/tgt-capture.sh
 . "$REPO/captures/lib/tgt-capture.sh"
-TC_PROG=make-data-capture
-OUT=${BENCH_DATA_DIR:-$HERE/data}
+tc_script make-data-capture 31027 "${BENCH_DATA_DIR:-$HERE/data}"
 NAME=${BENCH_DATA_NAME:-data-real}
-CLIENT="$REPO/captures/iscsi-client.py"
 BULK="$HERE/iscsi-bulk.py"
 
 ADDR=127.0.0.1
 PORT=3260
 PORTAL="$ADDR:$PORT"
-CTL=${TGTD_CONTROL_PORT:-31027}
-IQN=$TC_IQN
 MB=${BENCH_DATA_MB:-330}
 MTU=${BENCH_MTU:-1500}
 RATE=${BENCH_RATE:-120}

@@ -36,17 +36,12 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=captures/lib/tgt-capture.sh
 . "$HERE/lib/tgt-capture.sh"
-TC_PROG=make-real-captures
 # ISCSI_LOGIN_CAPTURE_OUT: write somewhere else than the committed captures
-OUT=${ISCSI_LOGIN_CAPTURE_OUT:-$HERE/real}
-CLIENT="$HERE/iscsi-client.py"
-SUMMARY="$HERE/summarize-captures.py"
+tc_script make-real-captures 31026 "${ISCSI_LOGIN_CAPTURE_OUT:-$HERE/real}"
 
 ADDR=127.0.0.1
 PORT=3260
 PORTAL="$ADDR:$PORT"
-CTL=${TGTD_CONTROL_PORT:-31026}
-IQN=$TC_IQN
 MAX_PCAP_BYTES=$((1024 * 1024))
 # the filter is the port alone, so nothing else may listen on it (below)
 TC_TCPDUMP_OPTS=(--immediate-mode -Z root -i lo -s 0 -U)
@@ -56,7 +51,6 @@ tc_need_root "tgtd and tcpdump"
 tc_need_common
 tc_need tshark tshark
 tc_need_report
-[[ -f $CLIENT ]] || die "missing $CLIENT"
 tc_check_control_port "$CTL" 32768
 tc_port_free "$PORT" "captures need port $PORT"
 tc_control_port_free "$CTL"
@@ -115,61 +109,51 @@ expect_rc() {  # expected-rc command...
     fi
 }
 
+# One client run against a fresh tgtd, captured from before the tgtd is
+# reachable to after the client is done; the client must exit expected-rc.
+capture_client() {  # start-tgtd-function tag expected-rc client-args...
+    local start=$1 tag=$2 rc=$3
+    shift 3
+    "$start" "$tag"
+    capture_start "$tag"
+    expect_rc "$rc" client "$@"
+    capture_stop "$tag"
+}
+
 # ------------------------------------------------------------- scenarios ---
 sc_discovery() {
-    start_standard_tgtd "$1"
-    capture_start "$1"
-    expect_rc 0 client discover --initiator "$IQN:init-discovery" --isid 800000000101
-    capture_stop "$1"
+    capture_client start_standard_tgtd "$1" 0 discover --initiator "$IQN:init-discovery" --isid 800000000101
 }
 
 sc_login_io_logout() {
-    start_standard_tgtd "$1"
-    capture_start "$1"
-    expect_rc 0 client io --initiator "$IQN:init-io" --isid 800000000201 \
+    capture_client start_standard_tgtd "$1" 0 io --initiator "$IQN:init-io" --isid 800000000201 \
         --alias "iscsi-login io test" --target "$IQN:disk1" --writes 2 --reads 2
-    capture_stop "$1"
 }
 
 sc_chap_ok() {
-    start_standard_tgtd "$1"
-    capture_start "$1"
-    expect_rc 0 client io --initiator "$IQN:init-chap" --isid 800000000301 \
+    capture_client start_standard_tgtd "$1" 0 io --initiator "$IQN:init-chap" --isid 800000000301 \
         --target "$IQN:secure" --user "$CHAP_USER" --password "$CHAP_PASS" --inquiry-only
-    capture_stop "$1"
 }
 
 sc_chap_bad_password() {
-    start_standard_tgtd "$1"
-    capture_start "$1"
-    expect_rc 2 client io --initiator "$IQN:init-chap" --isid 800000000401 \
+    capture_client start_standard_tgtd "$1" 2 io --initiator "$IQN:init-chap" --isid 800000000401 \
         --target "$IQN:secure" --user "$CHAP_USER" --password wrong-password --inquiry-only
-    capture_stop "$1"
 }
 
 sc_chap_mutual() {
-    start_standard_tgtd "$1"
-    capture_start "$1"
-    expect_rc 0 client io --initiator "$IQN:init-chap-mutual" --isid 800000000501 \
+    capture_client start_standard_tgtd "$1" 0 io --initiator "$IQN:init-chap-mutual" --isid 800000000501 \
         --target "$IQN:secure" --user "$CHAP_USER" --password "$CHAP_PASS" \
         --target-user "$CHAP_TUSER" --target-password "$CHAP_TPASS" --inquiry-only
-    capture_stop "$1"
 }
 
 sc_chap_required_no_credentials() {
-    start_standard_tgtd "$1"
-    capture_start "$1"
-    expect_rc 2 client io --initiator "$IQN:init-nochap" --isid 800000000601 \
+    capture_client start_standard_tgtd "$1" 2 io --initiator "$IQN:init-nochap" --isid 800000000601 \
         --target "$IQN:secure" --inquiry-only
-    capture_stop "$1"
 }
 
 sc_unknown_target() {
-    start_standard_tgtd "$1"
-    capture_start "$1"
-    expect_rc 2 client io --initiator "$IQN:init-unknown" --isid 800000000701 \
+    capture_client start_standard_tgtd "$1" 2 io --initiator "$IQN:init-unknown" --isid 800000000701 \
         --target "$IQN:no-such-disk" --inquiry-only
-    capture_stop "$1"
 }
 
 sc_multi_session() {
@@ -191,21 +175,19 @@ sc_multi_session() {
     capture_stop "$1"
 }
 
-sc_header_digest_crc32c() {
+start_digest_tgtd() {  # the standard set, disk1 offering CRC32C header digests
     start_standard_tgtd "$1"
     tgt --mode target --op update --tid 1 --name HeaderDigest --value CRC32C,None
-    capture_start "$1"
-    expect_rc 0 client io --initiator "$IQN:init-digest" --isid 800000000901 \
+}
+
+sc_header_digest_crc32c() {
+    capture_client start_digest_tgtd "$1" 0 io --initiator "$IQN:init-digest" --isid 800000000901 \
         --target "$IQN:disk1" --header-digest crc32c-none --writes 1 --reads 1
-    capture_stop "$1"
 }
 
 sc_header_digest_offer_refused() {
-    start_standard_tgtd "$1"
-    capture_start "$1"
-    expect_rc 0 client io --initiator "$IQN:init-digest" --isid 800000000a01 \
+    capture_client start_standard_tgtd "$1" 0 io --initiator "$IQN:init-digest" --isid 800000000a01 \
         --target "$IQN:disk1" --header-digest crc32c --inquiry-only
-    capture_stop "$1"
 }
 
 start_large_tgtd() {
@@ -218,18 +200,12 @@ start_large_tgtd() {
 }
 
 sc_sendtargets_large() {
-    start_large_tgtd "$1"
-    capture_start "$1"
-    expect_rc 0 client sendtargets-raw --initiator "$IQN:init-raw-discovery" \
+    capture_client start_large_tgtd "$1" 0 sendtargets-raw --initiator "$IQN:init-raw-discovery" \
         --isid 800000000b01 --mrdsl 8192
-    capture_stop "$1"
 }
 
 sc_sendtargets_large_single_pdu() {
-    start_large_tgtd "$1"
-    capture_start "$1"
-    expect_rc 0 client discover --initiator "$IQN:init-discovery" --isid 800000000c01
-    capture_stop "$1"
+    capture_client start_large_tgtd "$1" 0 discover --initiator "$IQN:init-discovery" --isid 800000000c01
 }
 
 tc_scenario discovery sc_discovery

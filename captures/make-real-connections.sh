@@ -46,14 +46,9 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=captures/lib/tgt-capture.sh
 . "$HERE/lib/tgt-capture.sh"
-TC_PROG=make-real-connections
 # ISCSI_LOGIN_CAPTURE_OUT: write somewhere else than the committed captures
-OUT=${ISCSI_LOGIN_CAPTURE_OUT:-$HERE/real}
-CLIENT="$HERE/iscsi-client.py"
-SUMMARY="$HERE/summarize-captures.py"
+tc_script make-real-connections 31077 "${ISCSI_LOGIN_CAPTURE_OUT:-$HERE/real}"
 
-CTL=${TGTD_CONTROL_PORT:-31077}
-IQN=$TC_IQN
 MAX_PCAP_BYTES=$((1024 * 1024))
 # -B 16384: no drops when other iSCSI traffic runs on lo (filters are per host)
 TC_TCPDUMP_OPTS=(--immediate-mode -B 16384 -Z root -i lo -s 0 -U)
@@ -66,7 +61,6 @@ tc_need iscsi-ls libiscsi-bin
 tc_need iscsi-inq libiscsi-bin
 tc_need iscsi-readcapacity16 libiscsi-bin
 tc_need_report
-[[ -f $CLIENT ]] || die "missing $CLIENT"
 # CTL + 1 must be a valid port too (second tgtd)
 tc_check_control_port "$CTL" 32767
 CTL2=$((CTL + 1))

@@ -11,8 +11,10 @@ did NOT dissect as iSCSI, with its BHS decoded by hand (this is how tgt's
 F=0/C=0 continuation Text Responses show up with Wireshark 4.0).
 """
 
-import subprocess
 import sys
+
+sys.dont_write_bytecode = True
+from tshark_rows import tshark_rows  # noqa: E402
 
 OPS = {0x03: "LoginReq", 0x23: "LoginRsp", 0x04: "TextReq", 0x24: "TextRsp",
        0x06: "LogoutReq", 0x26: "LogoutRsp"}
@@ -26,12 +28,7 @@ TARGET_PORT = 3260
 
 
 def tshark(path, dfilter, fields):
-    cmd = ["tshark", "-r", path, "-Y", dfilter, "-T", "fields",
-           "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=\x1f"]
-    for f in fields:
-        cmd += ["-e", f]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    return [line.split("\t") for line in out.splitlines()]
+    return tshark_rows(path, fields, "-Y", dfilter, aggregator="\x1f")
 
 
 def keys_digest(kvs):

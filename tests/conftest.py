@@ -12,8 +12,12 @@ Environment:
   ISCSI_LOGIN_TSHARK      tshark binary (default: tshark)
   ISCSI_LOGIN_PRELOAD     LD_PRELOAD for tshark (sanitizer runtime)
   ASAN_OPTIONS, UBSAN_OPTIONS, LSAN_OPTIONS, WIRESHARK_ABORT_ON_DISSECTOR_BUG,
-  WIRESHARK_DEBUG_WMEM_OVERRIDE, WIRESHARK_EXTCAP_DIR, G_SLICE are passed through
+  WIRESHARK_DEBUG_WMEM_OVERRIDE, G_SLICE are passed through
   (tools/tshark_env.py, shared with tools/gen-reference.py)
+
+Every tshark runs with WIRESHARK_EXTCAP_DIR at an empty folder of the
+fixture's own (tshark_env): under the sanitizer runtime `-G plugins`, which
+the fixture runs first, would otherwise hang in the extcap helpers.
 """
 import os
 import shutil

@@ -91,215 +91,109 @@ def counts(rows):
 
 
 # ---- expected tables ---------------------------------------------------------
-#
-# Crafted captures have fixed timestamps: every cell is exact.
-CRAFTED = {
-    'crafted/cbit-split-key.pcap': {
-        'Exchanges': [
-            ['Normal login', '1', '0', '0', '1.870', '1.870', '1.870', '1.870'],
-            ['Security stage', '1', '0', '0', '0.350', '0.350', '0.350', '0.350'],
-            ['Operational stage', '1', '0', '0', '1.520', '1.520', '1.520', '1.520'],
-            ['Text negotiation', '1', '0', '0', '0.900', '0.900', '0.900', '0.900'],
-            ['Logout', '1', '0', '0', '0.300', '0.300', '0.300', '0.300'],
-        ],
-        'Logins by initiator -> target': [
-            [PAIR1, '1', '0', '0', '1.870', '1.870', '1.870', '1.870'],
-        ],
-        'Logins by status': [
-            ['0x0000 Success', '1', '0', '0', '1.870', '1.870', '1.870', '1.870'],
-        ],
-        'Sessions': [
-            ['1', INIT1, DISK1, '400001370000', '0x0013', 'Normal', 'Success', '1.870', '1', 'None', 'None', '262144', '65536', '262144', '65536', '0', '0'],
-        ],
-    },
-    'crafted/login-basic.pcap': {
-        'Exchanges': [
-            ['Normal login', '1', '0', '0', '0.900', '0.900', '0.900', '0.900'],
-            ['Security stage', '1', '0', '0', '0.350', '0.350', '0.350', '0.350'],
-            ['Operational stage', '1', '0', '0', '0.550', '0.550', '0.550', '0.550'],
-            ['Logout', '1', '0', '0', '0.300', '0.300', '0.300', '0.300'],
-        ],
-        'Logins by initiator -> target': [
-            [PAIR1, '1', '0', '0', '0.900', '0.900', '0.900', '0.900'],
-        ],
-        'Logins by status': [
-            ['0x0000 Success', '1', '0', '0', '0.900', '0.900', '0.900', '0.900'],
-        ],
-        'Sessions': [
-            ['1', INIT1, DISK1, '400001370000', '0x0012', 'Normal', 'Success', '0.900', '1', 'None', 'None', '262144', '65536', '262144', '65536', '0', '0'],
-        ],
-    },
-    'crafted/login-failed-auth.pcap': {
-        'Exchanges': [
-            ['Normal login', '1', '1', '0', '1.450', '1.450', '1.450', '1.450'],
-        ],
-        'Logins by initiator -> target': [
-            [PAIR1, '1', '1', '0', '1.450', '1.450', '1.450', '1.450'],
-        ],
-        'Logins by status': [
-            ['0x0201 Initiator error: authentication failure', '1', '1', '0', '1.450', '1.450', '1.450', '1.450'],
-        ],
-        'Sessions': [
-            ['1', INIT1, DISK1, '400001370000', '-', 'Normal', 'Failed 0x0201', '1.450', '0', '-', '-', '-', '-', '-', '-', '-', '0'],
-        ],
-    },
-    'crafted/mid-login-start.pcap': {
-        'Exchanges': [
-            ['Normal login', '1', '0', '1'],
-            ['Operational stage', '1', '0', '1'],
-            ['Logout', '1', '0', '0', '0.300', '0.300', '0.300', '0.300'],
-        ],
-        'Logins by initiator -> target': [
-            ['(unknown) -> (unknown)', '1', '0', '1'],
-        ],
-        'Logins by status': [
-            ['0x0000 Success', '1', '0', '1'],
-        ],
-        'Sessions': [
-            ['1', '-', '-', '400001370000', '0x0017', 'Unknown', 'Incomplete', '-', '1', 'None', 'None', '262144', '65536', '262144', '65536', '0', '0'],
-        ],
-    },
-    'crafted/pdu-three-segments.pcap': {
-        'Exchanges': [
-            ['Normal login', '1', '0', '0', '0.960', '0.960', '0.960', '0.960'],
-            ['Security stage', '1', '0', '0', '0.350', '0.350', '0.350', '0.350'],
-            ['Operational stage', '1', '0', '0', '0.610', '0.610', '0.610', '0.610'],
-            ['Logout', '1', '0', '0', '0.300', '0.300', '0.300', '0.300'],
-        ],
-        'Logins by initiator -> target': [
-            [PAIR1, '1', '0', '0', '0.960', '0.960', '0.960', '0.960'],
-        ],
-        'Logins by status': [
-            ['0x0000 Success', '1', '0', '0', '0.960', '0.960', '0.960', '0.960'],
-        ],
-        'Sessions': [
-            ['1', INIT1, DISK1, '400001370000', '0x0015', 'Normal', 'Success', '0.960', '1', 'None', 'None', '262144', '65536', '262144', '65536', '0', '0'],
-        ],
-    },
-    'crafted/redirect.pcap': {
-        'Exchanges': [
-            ['Normal login', '2', '1', '0', '0.350', '0.900', '0.625', '1.250'],
-            ['Security stage', '1', '0', '0', '0.350', '0.350', '0.350', '0.350'],
-            ['Operational stage', '1', '0', '0', '0.550', '0.550', '0.550', '0.550'],
-            ['Logout', '1', '0', '0', '0.300', '0.300', '0.300', '0.300'],
-        ],
-        'Logins by initiator -> target': [
-            [PAIR1, '2', '1', '0', '0.350', '0.900', '0.625', '1.250'],
-        ],
-        'Logins by status': [
-            ['0x0000 Success', '1', '0', '0', '0.900', '0.900', '0.900', '0.900'],
-            ['0x0101 Redirection: target moved temporarily', '1', '1', '0', '0.350', '0.350', '0.350', '0.350'],
-        ],
-        'Sessions': [
-            ['1', INIT1, DISK1, '400001370000', '-', 'Normal', 'Failed 0x0101', '0.350', '0', '-', '-', '-', '-', '-', '-', '-', '0'],
-            ['2', INIT1, DISK1, '400001370000', '0x0019', 'Normal', 'Success', '0.900', '1', 'None', 'None', '262144', '65536', '262144', '65536', '0', '0'],
-        ],
-    },
-    'crafted/retransmission.pcap': {
-        'Exchanges': [
-            ['Normal login', '1', '0', '0', '200.900', '200.900', '200.900', '200.900'],
-            ['Security stage', '1', '0', '0', '200.350', '200.350', '200.350', '200.350'],
-            ['Operational stage', '1', '0', '0', '0.550', '0.550', '0.550', '0.550'],
-            ['Logout', '1', '0', '0', '0.300', '0.300', '0.300', '0.300'],
-        ],
-        'Logins by initiator -> target': [
-            [PAIR1, '1', '0', '0', '200.900', '200.900', '200.900', '200.900'],
-        ],
-        'Logins by status': [
-            ['0x0000 Success', '1', '0', '0', '200.900', '200.900', '200.900', '200.900'],
-        ],
-        'Sessions': [
-            ['1', INIT1, DISK1, '400001370000', '0x0016', 'Normal', 'Success', '200.900', '1', 'None', 'None', '262144', '65536', '262144', '65536', '0', '0'],
-        ],
-    },
-    'crafted/second-connection.pcap': {
-        'Exchanges': [
-            ['Normal login', '2', '0', '0', '0.900', '0.900', '0.900', '1.800'],
-            ['Security stage', '2', '0', '0', '0.350', '0.350', '0.350', '0.700'],
-            ['Operational stage', '2', '0', '0', '0.550', '0.550', '0.550', '1.100'],
-            ['Logout', '2', '0', '0', '0.300', '0.300', '0.300', '0.600'],
-        ],
-        'Logins by initiator -> target': [
-            [PAIR1, '2', '0', '0', '0.900', '0.900', '0.900', '1.800'],
-        ],
-        'Logins by status': [
-            ['0x0000 Success', '2', '0', '0', '0.900', '0.900', '0.900', '1.800'],
-        ],
-        'Sessions': [
-            ['1', INIT1, DISK1, '400001370000', '0x0021', 'Normal', 'Success', '0.900', '2', 'None', 'None', '262144', '65536', '262144', '65536', '0', '0'],
-        ],
-    },
-    'crafted/sendtargets-discovery.pcap': {
-        'Exchanges': [
-            ['Discovery login', '1', '0', '0', '0.900', '0.900', '0.900', '0.900'],
-            ['Security stage', '1', '0', '0', '0.350', '0.350', '0.350', '0.350'],
-            ['Operational stage', '1', '0', '0', '0.550', '0.550', '0.550', '0.550'],
-            ['SendTargets', '1', '0', '0', '0.900', '0.900', '0.900', '0.900'],
-            ['Logout', '1', '0', '0', '0.300', '0.300', '0.300', '0.300'],
-        ],
-        'Logins by initiator -> target': [
-            [INIT1 + ' -> (discovery)', '1', '0', '0', '0.900', '0.900', '0.900', '0.900'],
-        ],
-        'Logins by status': [
-            ['0x0000 Success', '1', '0', '0', '0.900', '0.900', '0.900', '0.900'],
-        ],
-        'Sessions': [
-            # MaxBurstLength and FirstBurstLength are irrelevant in a Discovery
-            # session (RFC 7143 §13.13, §13.14): "-", not their defaults
-            ['1', INIT1, '-', '400001370000', '0x0018', 'Discovery', 'Success', '0.900', '1', 'None', 'None', '32768', '65536', '-', '-', '0', '3'],
-        ],
-    },
-    # FirstBurstLength answered Irrelevant (InitialR2T=Yes, ImmediateData=No):
-    # "-", never its default 65536
-    'crafted/first-burst-irrelevant.pcap': {
-        'Exchanges': [
-            ['Normal login', '1', '0', '0', '0.900', '0.900', '0.900', '0.900'],
-            ['Security stage', '1', '0', '0', '0.350', '0.350', '0.350', '0.350'],
-            ['Operational stage', '1', '0', '0', '0.550', '0.550', '0.550', '0.550'],
-            ['Logout', '1', '0', '0', '0.300', '0.300', '0.300', '0.300'],
-        ],
-        'Logins by initiator -> target': [
-            [PAIR1, '1', '0', '0', '0.900', '0.900', '0.900', '0.900'],
-        ],
-        'Logins by status': [
-            ['0x0000 Success', '1', '0', '0', '0.900', '0.900', '0.900', '0.900'],
-        ],
-        'Sessions': [
-            ['1', INIT1, DISK1, '400001370000', '0x001a', 'Normal', 'Success', '0.900', '1', 'None', 'None', '262144', '65536', '262144', '-', '0', '0'],
-        ],
-    },
-    'crafted/two-pdus-one-segment.pcap': {
-        'Exchanges': [
-            ['Normal login', '1', '0', '0', '0.900', '0.900', '0.900', '0.900'],
-            ['Security stage', '1', '0', '0', '0.350', '0.350', '0.350', '0.350'],
-            ['Operational stage', '1', '0', '0', '0.550', '0.550', '0.550', '0.550'],
-            ['Text negotiation', '1', '0', '0', '0.400', '0.400', '0.400', '0.400'],
-            ['Logout', '1', '0', '0', '0.400', '0.400', '0.400', '0.400'],
-        ],
-        'Logins by initiator -> target': [
-            [PAIR1, '1', '0', '0', '0.900', '0.900', '0.900', '0.900'],
-        ],
-        'Logins by status': [
-            ['0x0000 Success', '1', '0', '0', '0.900', '0.900', '0.900', '0.900'],
-        ],
-        'Sessions': [
-            ['1', INIT1, DISK1, '400001370000', '0x0014', 'Normal', 'Success', '0.900', '1', 'None', 'None', '262144', '65536', '262144', '65536', '0', '0'],
-        ],
-    },
-}
 
-
-# Real captures: every count, status, pair and session parameter is exact;
-# times vary between recordings, so they are checked for presence and sense.
-FAILED_PARAMS = ["-"] * 7   # HeaderDigest .. ErrorRecoveryLevel of a failed login
-NORMAL_PARAMS = ["None", "None", "262144", "8192", "262144", "65536", "0"]   # libiscsi <-> tgt
 SUCCESS = "0x0000 Success"
 AUTH_FAILURE = "0x0201 Initiator error: authentication failure"
+
+
+def row(label, times=(), failures=0, untimed=0):
+    """A login-table row: label, count, failures, untimed, then Min, Max, Avg
+    and Total of the timed durations (ms), absent when nothing was timed."""
+    r = [label, str(len(times) + untimed), str(failures), str(untimed)]
+    if times:
+        r += [f"{x:.3f}" for x in (min(times), max(times), sum(times) / len(times), sum(times))]
+    return r
 
 
 def session(num, init, target, isid, tsih, stype, outcome, conns, params, targets):
     """A Sessions row without its login time."""
     return [str(num), init, target, isid, tsih, stype, outcome, str(conns), *params, str(targets)]
+
+
+def timed(srow, ms):
+    """The Sessions row with its login time (ms, or "-")."""
+    return srow[:TIME_COL] + [ms if isinstance(ms, str) else f"{ms:.3f}"] + srow[TIME_COL:]
+
+
+# Crafted captures have fixed timestamps: every cell is exact.
+CRAFTED_ISID = "400001370000"
+CRAFTED_PARAMS = ["None", "None", "262144", "65536", "262144", "65536", "0"]   # HeaderDigest .. ErrorRecoveryLevel
+FAILED_PARAMS = ["-"] * 7   # those of a failed login
+
+
+def crafted_ok(tsih, login, security=0.350, operational=0.550, text=None, logout=0.300, params=CRAFTED_PARAMS):
+    """One successful Normal login of INIT1 to DISK1; each exchange's time in
+    ms (None: the capture has no such exchange)."""
+    stages = (("Security stage", security), ("Operational stage", operational), ("Text negotiation", text),
+              ("Logout", logout))
+    return {
+        KINDS: [row("Normal login", [login])] + [row(k, [ms]) for k, ms in stages if ms is not None],
+        PAIRS: [row(PAIR1, [login])],
+        STATUS: [row(SUCCESS, [login])],
+        SESSIONS: [timed(session(1, INIT1, DISK1, CRAFTED_ISID, tsih, "Normal", "Success", 1, params, 0), login)],
+    }
+
+
+def crafted_failed(num, status, ms):
+    """The Sessions row of a failed login of INIT1 to DISK1."""
+    return timed(session(num, INIT1, DISK1, CRAFTED_ISID, "-", "Normal", f"Failed {status}", 0, FAILED_PARAMS, 0), ms)
+
+
+CRAFTED = {
+    'crafted/cbit-split-key.pcap': crafted_ok("0x0013", 1.870, operational=1.520, text=0.900),
+    'crafted/login-basic.pcap': crafted_ok("0x0012", 0.900),
+    'crafted/login-failed-auth.pcap': {
+        KINDS: [row("Normal login", [1.450], failures=1)],
+        PAIRS: [row(PAIR1, [1.450], failures=1)],
+        STATUS: [row(AUTH_FAILURE, [1.450], failures=1)],
+        SESSIONS: [crafted_failed(1, "0x0201", 1.450)],
+    },
+    'crafted/mid-login-start.pcap': {
+        KINDS: [row("Normal login", untimed=1), row("Operational stage", untimed=1), row("Logout", [0.300])],
+        PAIRS: [row("(unknown) -> (unknown)", untimed=1)],
+        STATUS: [row(SUCCESS, untimed=1)],
+        SESSIONS: [timed(session(1, "-", "-", CRAFTED_ISID, "0x0017", "Unknown", "Incomplete", 1, CRAFTED_PARAMS, 0),
+                         "-")],
+    },
+    'crafted/pdu-three-segments.pcap': crafted_ok("0x0015", 0.960, operational=0.610),
+    'crafted/redirect.pcap': {
+        KINDS: [row("Normal login", [0.350, 0.900], failures=1), row("Security stage", [0.350]),
+                row("Operational stage", [0.550]), row("Logout", [0.300])],
+        PAIRS: [row(PAIR1, [0.350, 0.900], failures=1)],
+        STATUS: [row(SUCCESS, [0.900]), row("0x0101 Redirection: target moved temporarily", [0.350], failures=1)],
+        SESSIONS: [crafted_failed(1, "0x0101", 0.350),
+                   timed(session(2, INIT1, DISK1, CRAFTED_ISID, "0x0019", "Normal", "Success", 1, CRAFTED_PARAMS, 0),
+                         0.900)],
+    },
+    'crafted/retransmission.pcap': crafted_ok("0x0016", 200.900, security=200.350),
+    'crafted/second-connection.pcap': {
+        KINDS: [row("Normal login", [0.900] * 2), row("Security stage", [0.350] * 2),
+                row("Operational stage", [0.550] * 2), row("Logout", [0.300] * 2)],
+        PAIRS: [row(PAIR1, [0.900] * 2)],
+        STATUS: [row(SUCCESS, [0.900] * 2)],
+        SESSIONS: [timed(session(1, INIT1, DISK1, CRAFTED_ISID, "0x0021", "Normal", "Success", 2, CRAFTED_PARAMS, 0),
+                         0.900)],
+    },
+    'crafted/sendtargets-discovery.pcap': {
+        KINDS: [row("Discovery login", [0.900]), row("Security stage", [0.350]), row("Operational stage", [0.550]),
+                row("SendTargets", [0.900]), row("Logout", [0.300])],
+        PAIRS: [row(INIT1 + " -> (discovery)", [0.900])],
+        STATUS: [row(SUCCESS, [0.900])],
+        # MaxBurstLength and FirstBurstLength are irrelevant in a Discovery
+        # session (RFC 7143 §13.13, §13.14): "-", not their defaults
+        SESSIONS: [timed(session(1, INIT1, "-", CRAFTED_ISID, "0x0018", "Discovery", "Success", 1,
+                                 ["None", "None", "32768", "65536", "-", "-", "0"], 3), 0.900)],
+    },
+    # FirstBurstLength answered Irrelevant (InitialR2T=Yes, ImmediateData=No):
+    # "-", never its default 65536
+    'crafted/first-burst-irrelevant.pcap': crafted_ok("0x001a", 0.900, params=[*CRAFTED_PARAMS[:5], "-", "0"]),
+    'crafted/two-pdus-one-segment.pcap': crafted_ok("0x0014", 0.900, text=0.400, logout=0.400),
+}
+
+
+# Real captures: every count, status, pair and session parameter is exact;
+# times vary between recordings, so they are checked for presence and sense.
+NORMAL_PARAMS = ["None", "None", "262144", "8192", "262144", "65536", "0"]   # libiscsi <-> tgt
 
 
 def ok_session(num, init, target, isid, params=NORMAL_PARAMS, stype="Normal", targets=0, tsih="0x0100"):

@@ -2,21 +2,29 @@
 """The environment every tshark of the tests and tools runs in.
 
 One place, so that a sanitizer run (tests/fuzz/sanitizer-env.sh) reaches every
-tshark: tests/conftest.py and tools/gen-reference.py both start from it.
+tshark: tests/conftest.py, tools/gen-reference.py and tests/fuzz/capture-fuzz.py
+all start from it.
 """
 import os
+from pathlib import Path
 
-# Sanitizer options, the wmem override, and an empty extcap folder (with
-# libasan preloaded, tshark -G plugins hangs after running the extcap helpers).
+# Sanitizer options and the wmem override.
 PASSED_THROUGH = ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "WIRESHARK_ABORT_ON_DISSECTOR_BUG",
-                  "WIRESHARK_DEBUG_WMEM_OVERRIDE", "WIRESHARK_EXTCAP_DIR", "G_SLICE")
+                  "WIRESHARK_DEBUG_WMEM_OVERRIDE", "G_SLICE")
 
 
 def tshark_env(home):
     """A clean environment with HOME=home; ISCSI_LOGIN_PRELOAD becomes LD_PRELOAD
-    (the ASan runtime must come first in tshark's library list)."""
+    (the ASan runtime must come first in tshark's library list).
+
+    Every tshark gets an empty extcap folder, made next to home: the plugin
+    needs no extcap helper, and with libasan preloaded `tshark -G plugins` and
+    `-z help` hang after running them (androiddump, from a thread)."""
+    extcap = Path(home).parent / "noextcap"
+    extcap.mkdir(exist_ok=True)
+    os.chmod(extcap, 0o755)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "TZ": "UTC",
-           "LC_ALL": "C.UTF-8"}
+           "LC_ALL": "C.UTF-8", "WIRESHARK_EXTCAP_DIR": str(extcap)}
     for k in PASSED_THROUGH:
         if k in os.environ:
             env[k] = os.environ[k]

@@ -12,8 +12,9 @@
 # dropped nothing, and cleans everything up on exit.  The scenarios, portals,
 # capture filters and tcpdump options stay in the scripts.
 #
+# The caller starts with tc_script (name in messages, tgtd control port,
+# output folder, and the client every scenario runs).
 # Set by the caller before using the functions below:
-#   TC_PROG            name used in error messages (die)
 #   TC_TCPDUMP_OPTS    array: tcpdump options before "-w FILE FILTER"
 #   TC_NETNS           (optional) run tgtd, tcpdump and ss in this namespace;
 #                      set by tc_netns_add
@@ -23,6 +24,7 @@
 
 TC_IQN=iqn.2026-11.test.iscsi-login
 TC_PROG=${TC_PROG:-tgt-capture}
+TC_CAPTURES=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TC_NETNS=${TC_NETNS:-}
 TC_NETNS_MADE=0
 TMP=""
@@ -47,6 +49,22 @@ tc_nsx() {
 tc_nsx_argv() {
     TC_NSX_ARGV=()
     if [[ -n $TC_NETNS ]]; then TC_NSX_ARGV=(ip netns exec "$TC_NETNS"); fi
+}
+
+# What every script sets first: TC_PROG (name in messages, die), CTL (its
+# tgtd control port: TGTD_CONTROL_PORT, else its own default, so that two
+# scripts can run at once), OUT (where its captures go), IQN (name prefix),
+# CLIENT (captures/iscsi-client.py, the libiscsi initiator) and SUMMARY
+# (captures/summarize-captures.py).
+# shellcheck disable=SC2034  # the variables are the caller's
+tc_script() {  # prog default-control-port out-dir
+    TC_PROG=$1
+    CTL=${TGTD_CONTROL_PORT:-$2}
+    OUT=$3
+    IQN=$TC_IQN
+    CLIENT=$TC_CAPTURES/iscsi-client.py
+    SUMMARY=$TC_CAPTURES/summarize-captures.py
+    [[ -f $CLIENT ]] || die "missing $CLIENT"
 }
 
 # ---------------------------------------------------------------- checks ---

@@ -337,13 +337,105 @@ static const isl_key_def key_table[ISL_KEY_COUNT] = {
 #define N_KEYS (sizeof key_table / sizeof key_table[0])
 G_STATIC_ASSERT(N_KEYS == ISL_KEY_COUNT);
 
+/* Called for every key=value item, so in login storms the linear strcmp over
+ * the table was the top self cost of the whole run.  The name's length and
+ * one byte that tells apart the keys of that length pick the only candidate
+ * row; one memcmp confirms it.  A key added to the table needs its case here:
+ * test_values.c resolves every row's name through this function. */
 const isl_key_def *isl_key_lookup(const char *name)
 {
-    /* Linear: 45 rows, called once per key=value pair of login/text PDUs only. */
-    for (unsigned i = 0; i < N_KEYS; i++)
-        if (strcmp(key_table[i].name, name) == 0)
-            return &key_table[i];
-    return NULL;
+    size_t len = strlen(name);
+    isl_key_id id;
+
+#define K(ch, key) case ch: id = key; break
+    switch (len) {
+    case 5:
+        switch (name[4]) {
+        K('U', ISL_KEY_SRP_U); K('s', ISL_KEY_SRP_S); K('A', ISL_KEY_SRP_A);
+        K('B', ISL_KEY_SRP_B); K('M', ISL_KEY_SRP_M);
+        default: return NULL;
+        }
+        break;
+    case 6:
+        switch (name[5]) {
+        K('A', ISL_KEY_CHAP_A); K('I', ISL_KEY_CHAP_I); K('C', ISL_KEY_CHAP_C);
+        K('N', ISL_KEY_CHAP_N); K('R', ISL_KEY_CHAP_R); K('M', ISL_KEY_SRP_HM);
+        default: return NULL;
+        }
+        break;
+    case 8:
+        switch (name[0]) {
+        K('I', ISL_KEY_IF_MARKER); K('O', ISL_KEY_OF_MARKER);
+        default: return NULL;
+        }
+        break;
+    case 9:
+        switch (name[0]) {
+        K('S', ISL_KEY_SRP_GROUP); K('I', ISL_KEY_IF_MARK_INT); K('O', ISL_KEY_OF_MARK_INT);
+        default: return NULL;
+        }
+        break;
+    case 10:
+        switch (name[9]) {
+        K('d', ISL_KEY_AUTH_METHOD); K('h', ISL_KEY_TARGET_AUTH); K('Q', ISL_KEY_KRB_AP_REQ);
+        K('P', ISL_KEY_KRB_AP_REP); K('t', ISL_KEY_DATA_DIGEST); K('e', ISL_KEY_TARGET_NAME);
+        K('T', ISL_KEY_INITIAL_R2T);
+        default: return NULL;
+        }
+        break;
+    case 11:
+        switch (name[2]) {
+        K('n', ISL_KEY_SEND_TARGETS); K('r', ISL_KEY_TARGET_ALIAS); K('s', ISL_KEY_SESSION_TYPE);
+        default: return NULL;
+        }
+        break;
+    case 12:
+        id = ISL_KEY_HEADER_DIGEST;
+        break;
+    case 13:
+        switch (name[2]) {
+        K('i', ISL_KEY_INITIATOR_NAME); K('r', ISL_KEY_TARGET_ADDRESS); K('m', ISL_KEY_IMMEDIATE_DATA);
+        K('s', ISL_KEY_TASK_REPORTING);
+        default: return NULL;
+        }
+        break;
+    case 14:
+        switch (name[3]) {
+        K('C', ISL_KEY_MAX_CONNECTIONS); K('t', ISL_KEY_INITIATOR_ALIAS); K('B', ISL_KEY_MAX_BURST_LENGTH);
+        K('a', ISL_KEY_DATA_PDU_IN_ORDER);
+        default: return NULL;
+        }
+        break;
+    case 16:
+        switch (name[0]) {
+        K('F', ISL_KEY_FIRST_BURST_LENGTH); K('D', ISL_KEY_DEFAULT_TIME2WAIT);
+        default: return NULL;
+        }
+        break;
+    case 17:
+        id = ISL_KEY_MAX_OUTSTANDING_R2T;
+        break;
+    case 18:
+        switch (name[0]) {
+        K('D', ISL_KEY_DEFAULT_TIME2RETAIN); K('E', ISL_KEY_ERROR_RECOVERY_LEVEL);
+        K('i', ISL_KEY_ISCSI_PROTOCOL_LEVEL); K('X', ISL_KEY_X_NODE_ARCHITECTURE);
+        default: return NULL;
+        }
+        break;
+    case 19:
+        id = ISL_KEY_DATA_SEQUENCE_IN_ORDER;
+        break;
+    case 20:
+        id = ISL_KEY_TARGET_PORTAL_GROUP_TAG;
+        break;
+    case 24:
+        id = ISL_KEY_MAX_RECV_DATA_SEGMENT_LENGTH;
+        break;
+    default:
+        return NULL;
+    }
+#undef K
+    return memcmp(key_table[id].name, name, len) == 0 ? &key_table[id] : NULL;
 }
 
 const isl_key_def *isl_key_lookup_nocase(const char *name)

@@ -15,7 +15,10 @@ typedef struct {
     const char *t_chap_n, *t_chap_r; uint32_t t_chap_r_frame;
     uint32_t method_frame;
     bool first_step_checked;
-    char *summary;
+    /* The summary is a literal or the AuthMethod value (in a text) for all
+     * but CHAP: one allocation per login less. */
+    const char *summary;
+    char *summary_owned;
 } isl_auth;
 
 /* Key states come in slabs: a login has a dozen or two and keeps them for
@@ -80,7 +83,7 @@ void isl_nego_free(isl_nego *n)
     }
     if (n->last_offers)
         g_string_free(n->last_offers, TRUE);
-    g_free(n->auth.summary);
+    g_free(n->auth.summary_owned);
     g_free(n);
 }
 
@@ -97,13 +100,30 @@ const isl_kst *isl_nego_at(const isl_nego *n, unsigned i)
     return &sl->k[i];
 }
 
-const isl_kst *isl_nego_find(const isl_nego *n, const char *name)
+/* The state of the key def (a table row) or, when def is NULL, of the key
+ * no row defines called name.  Rows are found by pointer: a string compare
+ * per state and item was most of the negotiation's cost in login storms.
+ * Unknown keys' states have no def and a name no row has, so comparing
+ * names only among those finds the same state as comparing all names. */
+static isl_kst *kst_find(const isl_nego *n, const isl_key_def *def, const char *name)
 {
+    if (def) {
+        for (const kst_slab *sl = n->slabs; sl; sl = sl->next)
+            for (unsigned i = 0; i < sl->used; i++)
+                if (sl->k[i].def == def)
+                    return (isl_kst *)&sl->k[i];
+        return NULL;
+    }
     for (const kst_slab *sl = n->slabs; sl; sl = sl->next)
         for (unsigned i = 0; i < sl->used; i++)
-            if (strcmp(sl->k[i].name, name) == 0)
-                return &sl->k[i];
+            if (!sl->k[i].def && strcmp(sl->k[i].name, name) == 0)
+                return (isl_kst *)&sl->k[i];
     return NULL;
+}
+
+const isl_kst *isl_nego_find(const isl_nego *n, const char *name)
+{
+    return kst_find(n, isl_key_lookup(name), name);
 }
 
 const isl_kst *isl_nego_find_id(const isl_nego *n, isl_key_id id)
@@ -117,12 +137,11 @@ const isl_kst *isl_nego_find_id(const isl_nego *n, isl_key_id id)
     return NULL;
 }
 
-static isl_kst *kst_get(isl_nego *n, const isl_key_def *def, const char *name, bool *created)
+/* A new state for a key kst_find() did not find; NULL past the cap. */
+static isl_kst *kst_new(isl_nego *n, const isl_key_def *def, const char *name)
 {
-    isl_kst *k = (isl_kst *)isl_nego_find(n, def ? def->name : name);
-    *created = false;
-    if (k)
-        return k;
+    isl_kst *k;
+
     if (n->shared && n->shared->max_keys && n->n_keys >= n->shared->max_keys)
         return NULL;
     if (!n->last || n->last->used == KST_SLAB) {
@@ -138,7 +157,6 @@ static isl_kst *kst_get(isl_nego *n, const isl_key_def *def, const char *name, b
     k->def = def;
     k->name = def ? def->name : name;
     k->offerer = -1;
-    *created = true;
     return k;
 }
 
@@ -576,7 +594,7 @@ static void key_identity(const isl_nego *n, const isl_key_def *d, const char *ke
         const isl_key_def *nc = isl_key_lookup_nocase(key);
         if (nc)
             isl_report(out, ISL_CHK_FMT_CASE, "\"%s\" is not a key; RFC 7143 spells it \"%s\" (keys are case-sensitive)", key, nc->name);
-        else if (!isl_nego_find(n, key))
+        else if (!kst_find(n, NULL, key))
             isl_report(out, ISL_CHK_NEG_UNKNOWN_KEY, "Key \"%s\" is not defined by RFC 7143 or RFC 7144; expect NotUnderstood", key);
     }
     /* No clause of RFC 7143 keeps X- keys out of Discovery sessions
@@ -605,7 +623,7 @@ static bool key_use(const isl_nego *n, const isl_key_def *d, isl_side side, isl_
     }
     if (n->login && !n->leading && d->use == ISL_USE_LO && !(d->flags & ISL_KF_EVERY_LOGIN) && !reaction)
         isl_report(out, ISL_CHK_NEG_LO_ON_NON_LEADING, "%s sent in a non-leading login: it may only be negotiated on the leading connection", key);
-    if ((d->flags & ISL_KF_OBSOLETE) && !isl_is_reserved_constant(v) && !isl_nego_find(n, d->name) &&
+    if ((d->flags & ISL_KF_OBSOLETE) && !isl_is_reserved_constant(v) && !kst_find(n, d, NULL) &&
         !(n->shared && n->shared->mute_legacy_keys))
         isl_report(out, ISL_CHK_NEG_MARKER_OFFERED, "%s offered %s=%s (RFC 3720 key removed by RFC 7143)", isl_side_name(side), key, v);
     return wrong_stage;
@@ -664,7 +682,12 @@ static unsigned offer(isl_nego *n, isl_kst *k, isl_side side, uint32_t frame, co
         if (d) {
             if (!n->last_offers)
                 n->last_offers = g_string_new(NULL);
-            g_string_append_printf(n->last_offers, "%s%s=%s", n->last_offers->len ? ", " : "", key, v);
+            /* appended piecewise: a printf per offer showed in login storms */
+            if (n->last_offers->len)
+                g_string_append(n->last_offers, ", ");
+            g_string_append(n->last_offers, key);
+            g_string_append_c(n->last_offers, '=');
+            g_string_append(n->last_offers, v);
         }
     }
     must_offer(d, v, out);
@@ -676,17 +699,16 @@ static unsigned offer(isl_nego *n, isl_kst *k, isl_side side, uint32_t frame, co
 /* Reject/Irrelevant/NotUnderstood answering the other side's offer of
  * this key only reacts to it: the key-level rules (spelling, session type,
  * stage, leading connection) concern the offerer. */
-static bool is_reaction(const isl_nego *n, const isl_key_def *d, isl_side side, const char *key, const char *v)
+static bool is_reaction(const isl_kst *prev, isl_side side, const char *v)
 {
-    const isl_kst *prev = isl_nego_find(n, d ? d->name : key);
     return prev && prev->offerer == (int8_t)ISL_OTHER(side) && !prev->answered && isl_is_reserved_constant(v);
 }
 
-/* The key state of an item, NULL past the cap on distinct keys. */
-static isl_kst *item_state(isl_nego *n, const isl_key_def *d, const char *key, isl_findings *out)
+/* The key state of an item (prev: the one found before, if any), NULL past
+ * the cap on distinct keys. */
+static isl_kst *item_state(isl_nego *n, isl_kst *prev, const isl_key_def *d, const char *key, isl_findings *out)
 {
-    bool created;
-    isl_kst *k = kst_get(n, d, key, &created);
+    isl_kst *k = prev ? prev : kst_new(n, d, key);
 
     if (!k && !n->capped) {
         isl_report(out, ISL_CHK_STATE_LIMIT, "More than %u distinct keys in one negotiation; further keys are not analysed",
@@ -697,30 +719,60 @@ static isl_kst *item_state(isl_nego *n, const isl_key_def *d, const char *key, i
 }
 
 /* One key=value item; returns 1 when it is a new offer needing an answer. */
+/* The keys already taken from one text set (§6.1: a key once per text).
+ * A hash table of names per text cost a malloc/free pair and a string hash
+ * per item; standard keys are a bit by id, and the rare other keys are
+ * looked for among the text's earlier items (an item was taken when it
+ * passed item_syntax(), i.e. had an '=': same key, same key-name check). */
+typedef struct {
+    uint64_t ids;               /* bit isl_key_id of each standard key taken */
+    const isl_text *text;
+    unsigned index;             /* of the item being read */
+} seen_keys;
+G_STATIC_ASSERT(ISL_KEY_COUNT <= 64);
+
+static bool seen_has(const seen_keys *s, const isl_key_def *d, const char *key)
+{
+    if (d)
+        return (s->ids >> d->id) & 1;
+    for (unsigned j = 0; j < s->index; j++)
+        if (s->text->pairs[j].value && strcmp(s->text->pairs[j].key, key) == 0)
+            return true;
+    return false;
+}
+
+static void seen_add(seen_keys *s, const isl_key_def *d)
+{
+    if (d)
+        s->ids |= (uint64_t)1 << d->id;
+}
+
 static unsigned text_item(isl_nego *n, isl_side side, isl_stage stage, uint32_t frame, const char *key,
-                          const char *v, GHashTable *seen, isl_findings *out)
+                          const char *v, seen_keys *seen, isl_findings *out)
 {
     const isl_key_def *d;
-    isl_kst *k;
+    isl_kst *prev, *k;
     bool answer, reaction, wrong_stage = false;
 
     if (!item_syntax(key, v, out))
         return 0;
     d = isl_key_lookup(key);
-    reaction = is_reaction(n, d, side, key, v);
+    /* found once per item: nothing below adds states before item_state() */
+    prev = kst_find(n, d, key);
+    reaction = is_reaction(prev, side, v);
     key_identity(n, d, key, reaction, out);
     /* Same key twice in one text set (TargetAddress may repeat; SendTargets
      * responses repeat TargetName by design, handled by the caller). */
-    if (g_hash_table_contains(seen, key) && !(d && (d->flags & ISL_KF_MAY_REPEAT))) {
+    if (seen_has(seen, d, key) && !(d && (d->flags & ISL_KF_MAY_REPEAT))) {
         isl_report(out, ISL_CHK_NEG_DUP_IN_TEXT, "%s appears twice in this text (second value %s)", key, v);
         return 0;
     }
-    g_hash_table_add(seen, (gpointer)key);
+    seen_add(seen, d);
     if (d)
         wrong_stage = key_use(n, d, side, stage, key, v, reaction, out);
     if (d && (d->flags & ISL_KF_CHAP))
         chap_key(n, side, frame, d, key, v, out);
-    if (!(k = item_state(n, d, key, out)))
+    if (!(k = item_state(n, prev, d, key, out)))
         return 0;
     answer = k->offerer >= 0 && k->offerer != (int8_t)side && !k->answered;
     /* One mistake, one alarm: a key sent in the wrong stage is usually
@@ -751,15 +803,16 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
                        const isl_text *text, isl_findings *out)
 {
     unsigned new_offers = 0;
-    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+    seen_keys seen = { 0, text, 0 };
 
     if (n->last_offers)
         g_string_truncate(n->last_offers, 0);
     text_size(n, side, stage, text, out);
     auth_first_step(n, side, stage, text, out);
-    for (unsigned i = 0; i < text->n_pairs; i++)
-        new_offers += text_item(n, side, stage, frame, text->pairs[i].key, text->pairs[i].value, seen, out);
-    g_hash_table_destroy(seen);
+    for (unsigned i = 0; i < text->n_pairs; i++) {
+        seen.index = i;
+        new_offers += text_item(n, side, stage, frame, text->pairs[i].key, text->pairs[i].value, &seen, out);
+    }
     return new_offers;
 }
 
@@ -949,15 +1002,15 @@ void isl_nego_auth_end(isl_nego *n, uint32_t frame, bool login_failed, isl_findi
     if (au->summary)
         return;
     if (!method) {
-        au->summary = g_strdup("none negotiated");
+        au->summary = "none negotiated";
         return;
     }
     if (!isl_auth_method_is(method, ISL_KF_CHAP)) {
-        au->summary = g_strdup(method);
+        au->summary = method;
         return;
     }
     chap_end(au, login_failed, out);
-    au->summary = chap_summary(au, login_failed);
+    au->summary = au->summary_owned = chap_summary(au, login_failed);
     isl_report(out, ISL_CHK_AUTH_SUMMARY, "Authentication: %s", au->summary);
 }
 

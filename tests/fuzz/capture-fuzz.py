@@ -47,6 +47,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
+sys.path.insert(0, str(REPO / "tools"))
+from tshark_env import tshark_env  # noqa: E402
 NOBODY = 65534
 MARKERS = re.compile(r"AddressSanitizer|LeakSanitizer|runtime error:|Dissector bug|UndefinedBehaviorSanitizer|"
                      r"\*\* \(tshark:\d+\): (CRITICAL|WARNING|ERROR)|GLib-CRITICAL|GLib-WARNING|"
@@ -72,15 +74,7 @@ class Env:
         self.args = args
         self.work = work
         self.home = work / "home"
-        base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.home), "TZ": "UTC",
-                "LC_ALL": "C.UTF-8"}
-        for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "WIRESHARK_ABORT_ON_DISSECTOR_BUG",
-                  "WIRESHARK_DEBUG_WMEM_OVERRIDE", "WIRESHARK_EXTCAP_DIR"):
-            if k in os.environ:
-                base[k] = os.environ[k]
-        if os.environ.get("ISCSI_LOGIN_PRELOAD"):
-            base["LD_PRELOAD"] = os.environ["ISCSI_LOGIN_PRELOAD"]
-        self.full = dict(base, WIRESHARK_PLUGIN_DIR=str(work / "plugins"))     # slow unwinder: full reports
+        self.full = dict(tshark_env(self.home), WIRESHARK_PLUGIN_DIR=str(work / "plugins"))   # slow unwinder: full reports
         fast = dict(self.full)
         if "ASAN_OPTIONS" in fast:
             fast["ASAN_OPTIONS"] = fast["ASAN_OPTIONS"].replace("fast_unwind_on_malloc=0", "fast_unwind_on_malloc=1")

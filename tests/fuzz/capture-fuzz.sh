@@ -21,13 +21,8 @@ nobuild=0
 for a in "$@"; do
     if [ "$a" = --no-build ]; then nobuild=1; else args+=("$a"); fi
 done
-if [ "$nobuild" = 0 ]; then
-    cmake -S "$repo" -B "$build" -DISCSI_LOGIN_SANITIZE=ON -DISCSI_LOGIN_REPLAY=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
-    nice -n 10 cmake --build "$build" -j"$(nproc)" >/dev/null
-fi
-support="$(mktemp -d /tmp/isl-sanitizer-XXXXXX)"
-trap 'rm -rf "$support"' EXIT
-isl_sanitizer_env "$support"
+[ "$nobuild" = 1 ] || isl_sanitized_build "$build" -DISCSI_LOGIN_REPLAY=ON
+isl_sanitizer_session
 exec_status=0
 nice -n 10 /usr/bin/python3 "$here/capture-fuzz.py" --plugin-dir "$build/plugins" --driver "$build/isl-replay" \
     "${args[@]}" </dev/null || exec_status=$?

@@ -24,34 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "analyzer.h"
-
-static void sink(const char *s)
-{
-    volatile size_t n = s ? strlen(s) : 0;
-    (void)n;
-}
-
-static void render_nego(const isl_nego *n)
-{
-    if (!n)
-        return;
-    for (unsigned i = 0; i < isl_nego_count(n); i++) {
-        const isl_kst *k = isl_nego_at(n, i);
-        sink(k->name);
-        sink(k->value[0]);
-        sink(k->value[1]);
-        sink(k->result);
-    }
-    for (unsigned i = 0; i < isl_key_count(); i++) {
-        isl_val_state st;
-        sink(isl_nego_value(n, isl_key_at(i), &st));
-        sink(isl_val_state_reason(st));
-    }
-    (void)isl_nego_mrdsl(n, ISL_SIDE_I, NULL);
-    (void)isl_nego_mrdsl(n, ISL_SIDE_T, NULL);
-    sink(isl_nego_auth_summary(n));
-    sink(isl_nego_auth_method(n));
-}
+#include "fuzz_common.h"
 
 static void render_session(const isl_session *s)
 {
@@ -83,7 +56,7 @@ static void render(const isl_pdu *r)
             sink(kv.key);
             sink(kv.value);
         }
-        render_nego(l->nego);
+        read_nego(l->nego);
     }
     if (r->textx) {
         const isl_textx *x = r->textx;
@@ -95,18 +68,14 @@ static void render(const isl_pdu *r)
             for (guint j = 0; j < t->addresses->len; j++)
                 sink(g_ptr_array_index(t->addresses, j));
         }
-        render_nego(x->nego);
+        read_nego(x->nego);
     }
     if (r->logout) {
         volatile unsigned v = r->logout->reason + r->logout->response;
         (void)v;
         render_session(r->logout->session);
     }
-    for (const isl_finding *f = r->findings.head; f; f = f->next) {
-        if (f->check >= ISL_CHK_COUNT)
-            __builtin_trap();
-        sink(f->msg);
-    }
+    read_findings(&r->findings);
     for (unsigned i = 0; i < r->n_xrecs; i++) {
         const isl_xrec *x = &r->xrecs[i];
         sink(isl_xkind_name(x->kind));
@@ -114,7 +83,7 @@ static void render(const isl_pdu *r)
         sink(x->target);
         render_session(x->sess);
         if (x->login)
-            render_nego(x->login->nego);
+            read_nego(x->login->nego);
     }
 }
 

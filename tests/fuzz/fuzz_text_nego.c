@@ -22,24 +22,7 @@
 #include <string.h>
 #include "negotiation.h"
 #include "values.h"
-
-static void sink(const char *s)
-{
-    /* Touch every byte so ASan checks the whole string. */
-    volatile size_t n = s ? strlen(s) : 0;
-    (void)n;
-}
-
-static void check_findings(isl_findings *f)
-{
-    for (const isl_finding *x = f->head; x; x = x->next) {
-        if (x->check >= ISL_CHK_COUNT || !x->msg)
-            __builtin_trap();
-        sink(x->msg);
-        sink(isl_check_get((isl_check)x->check)->abbrev);
-    }
-    isl_findings_clear(f);
-}
+#include "fuzz_common.h"
 
 static void per_pair_checks(const isl_text *t)
 {
@@ -114,28 +97,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             unsigned ty = c >> 6;
             isl_nego_set_session_type(n, (isl_session_type)(ty > 2 ? 2 : ty));
         }
-        check_findings(&f);
+        read_findings(&f);
+        isl_findings_clear(&f);
     }
 
-    /* What the display layer reads. */
-    for (unsigned i = 0; i < isl_nego_count(n); i++) {
-        const isl_kst *k = isl_nego_at(n, i);
-        sink(k->name);
-        sink(k->value[0]);
-        sink(k->value[1]);
-        sink(k->result);
-        if (isl_nego_find(n, k->name) == NULL)
-            __builtin_trap();
-    }
-    for (unsigned i = 0; i < isl_key_count(); i++) {
-        isl_val_state st;
-        sink(isl_nego_value(n, isl_key_at(i), &st));
-        sink(isl_val_state_reason(st));
-    }
-    (void)isl_nego_mrdsl(n, ISL_SIDE_I, NULL);
-    (void)isl_nego_mrdsl(n, ISL_SIDE_T, NULL);
-    sink(isl_nego_auth_summary(n));
-    sink(isl_nego_auth_method(n));
+    read_nego(n);
 
     isl_nego_free(n);
     g_ptr_array_free(texts, TRUE);

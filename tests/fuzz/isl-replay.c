@@ -537,6 +537,20 @@ static gboolean parse_mutation(const char *s, mutation_t *m)
     return *p == '\0' && (m->trunc || m->prob > 0);
 }
 
+static void add_mutation(GArray *muts, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void add_mutation(GArray *muts, const char *fmt, ...)
+{
+    char spec[64];
+    mutation_t m;
+    va_list ap;
+
+    va_start(ap, fmt);
+    g_vsnprintf(spec, sizeof spec, fmt, ap);
+    va_end(ap);
+    if (parse_mutation(spec, &m))
+        g_array_append_val(muts, m);
+}
+
 /* Default mutations, as capture-fuzz.py makes them: for each probability
  * -E p and -E p -o OFFSET; each -s N; and each -s N combined with -E
  * (probabilities in turn) -o OFFSET. */
@@ -546,30 +560,19 @@ static GArray *default_mutations(void)
     char **probs = g_strsplit(opt.probs, ",", -1);
     char **truncs = g_strsplit(opt.truncs, ",", -1);
     guint np = g_strv_length(probs), nt = g_strv_length(truncs);
-    char spec[64];
-    mutation_t m;
 
     for (guint i = 0; i < np; i++) {
         if (!*probs[i])
             continue;
-        g_snprintf(spec, sizeof spec, "E%s", probs[i]);
-        if (parse_mutation(spec, &m))
-            g_array_append_val(muts, m);
-        g_snprintf(spec, sizeof spec, "E%so%u", probs[i], opt.offset);
-        if (parse_mutation(spec, &m))
-            g_array_append_val(muts, m);
+        add_mutation(muts, "E%s", probs[i]);
+        add_mutation(muts, "E%so%u", probs[i], opt.offset);
     }
     for (guint i = 0; i < nt; i++) {
         if (!*truncs[i])
             continue;
-        g_snprintf(spec, sizeof spec, "s%s", truncs[i]);
-        if (parse_mutation(spec, &m))
-            g_array_append_val(muts, m);
-        if (np) {
-            g_snprintf(spec, sizeof spec, "s%sE%so%u", truncs[i], probs[i % np], opt.offset);
-            if (parse_mutation(spec, &m))
-                g_array_append_val(muts, m);
-        }
+        add_mutation(muts, "s%s", truncs[i]);
+        if (np)
+            add_mutation(muts, "s%sE%so%u", truncs[i], probs[i % np], opt.offset);
     }
     g_strfreev(probs);
     g_strfreev(truncs);

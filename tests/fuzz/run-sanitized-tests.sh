@@ -17,11 +17,8 @@ repo="$(cd "$here/../.." && pwd)"
 build="${ISCSI_LOGIN_ASAN_BUILD:-$repo/build-asan}"
 . "$here/sanitizer-env.sh"
 
-cmake -S "$repo" -B "$build" -DISCSI_LOGIN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
-cmake --build "$build" -j"$(nproc)" >/dev/null
-support="$(mktemp -d /tmp/isl-sanitizer-XXXXXX)"
-trap 'rm -rf "$support"' EXIT
-isl_sanitizer_env "$support"
+isl_sanitized_build "$build"
+isl_sanitizer_session
 # ISCSI_LOGIN_SAN_LEAKS=0 (CI): memory errors and UB only.  Leak detection needs
 # the slow unwinder (GLib has no frame pointers), which doubles tshark's time;
 # CI checks leaks with valgrind over every capture (run-valgrind.sh) and in

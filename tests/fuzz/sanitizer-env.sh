@@ -3,6 +3,8 @@
 # (unsanitized) tshark with a plugin built with -DISCSI_LOGIN_SANITIZE=ON.
 #
 #   isl_sanitizer_env <support-dir>
+#   isl_sanitizer_session            (the same in a temporary support dir)
+#   isl_sanitized_build <build-dir> [cmake options...]
 #
 # The plugin is built by gcc, so gcc's ASan runtime must be the first object
 # loaded: LD_PRELOAD=libasan.so (libubsan comes in as the plugin's own
@@ -30,22 +32,8 @@ isl_sanitizer_env() {
     libasan="$(readlink -f "$libasan")"
     gcc -shared -fPIC -O2 -o "$dir/nodlclose.so" "$here/nodlclose.c" || return 1
     cp "$here/lsan.supp" "$dir/lsan.supp"
-    # With libasan preloaded, tshark -G plugins / -z help hang after running the
-    # extcap helpers (androiddump) from a thread: point tshark at an empty
-    # extcap folder.  conftest.py does not pass WIRESHARK_EXTCAP_DIR (nor the
-    # wmem override) through, so the tests reach tshark through this wrapper
-    # (ISCSI_LOGIN_TSHARK).
-    mkdir -p "$dir/noextcap"
-    cat > "$dir/tshark" <<WRAP
-#!/bin/sh
-export WIRESHARK_EXTCAP_DIR=$dir/noextcap
-export WIRESHARK_DEBUG_WMEM_OVERRIDE=simple
-exec $(command -v tshark) "\$@"
-WRAP
-    chmod 755 "$dir" "$dir/nodlclose.so" "$dir/noextcap" "$dir/tshark"
+    chmod 755 "$dir" "$dir/nodlclose.so"
     chmod 644 "$dir/lsan.supp"
-    export WIRESHARK_EXTCAP_DIR="$dir/noextcap"
-    export ISCSI_LOGIN_TSHARK="$dir/tshark"
     export ISCSI_LOGIN_PRELOAD="$libasan $dir/nodlclose.so"
     export ASAN_OPTIONS="detect_leaks=1:fast_unwind_on_malloc=0:malloc_context_size=20:exitcode=86:abort_on_error=0:detect_stack_use_after_return=0:strict_string_checks=1:check_initialization_order=1:symbolize=1"
     export LSAN_OPTIONS="suppressions=$dir/lsan.supp:print_suppressions=0"
@@ -54,6 +42,23 @@ WRAP
     # wmem allocations go through malloc, so ASan sees overflows of pinfo->pool
     # and file-scope memory (as in Wireshark's own tools/fuzz-test.sh).
     export WIRESHARK_DEBUG_WMEM_OVERRIDE=simple
+}
+
+# Configure and build the sanitized plugin into <build-dir>, niced.
+isl_sanitized_build() {  # build-dir [cmake options...]
+    local build="$1" repo
+    shift
+    repo="$(cd "$(isl_fuzz_dir)/../.." && pwd)"
+    cmake -S "$repo" -B "$build" -DISCSI_LOGIN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug "$@" >/dev/null
+    nice -n 10 cmake --build "$build" -j"$(nproc)" >/dev/null
+}
+
+# isl_sanitizer_env in a support folder of its own, removed when the calling
+# script exits.
+isl_sanitizer_session() {
+    ISL_SUPPORT="$(mktemp -d /tmp/isl-sanitizer-XXXXXX)"
+    trap 'rm -rf "$ISL_SUPPORT"' EXIT
+    isl_sanitizer_env "$ISL_SUPPORT"
 }
 
 # Markers of a sanitizer or Wireshark report in tshark's stderr.

@@ -18,7 +18,7 @@ static const isl_session *sess(abench *b, unsigned i) { return isl_analyzer_sess
 
 /* ---- login ------------------------------------------------------------------ */
 
-static void test_login_success(void)
+ISL_TEST("/analyzer/login/success", test_login_success)
 {
     abench b;
     isl_pdu *q, *r;
@@ -76,7 +76,7 @@ static void test_login_success(void)
 }
 
 /* Security stage (AuthMethod=None), then the operational stage. */
-static void test_login_two_stages(void)
+ISL_TEST("/analyzer/login/two_stages", test_login_two_stages)
 {
     abench b;
     isl_pdu *p[4];
@@ -121,7 +121,7 @@ static void test_login_two_stages(void)
     ab_clear(&b);
 }
 
-static void test_session_numbering(void)
+ISL_TEST("/analyzer/session/numbering", test_session_numbering)
 {
     abench b;
     isl_pdu *r;
@@ -143,7 +143,7 @@ static void test_session_numbering(void)
 }
 
 /* A second connection (TSIH of the session, new CID) joins session 1. */
-static void test_session_second_connection(void)
+ISL_TEST("/analyzer/session/second_connection", test_session_second_connection)
 {
     abench b;
     isl_pdu *r;
@@ -168,7 +168,7 @@ static void test_session_second_connection(void)
 }
 
 /* TSIH 0 with the ISID and names of a logged-in session: reinstatement. */
-static void test_session_reinstatement(void)
+ISL_TEST("/analyzer/session/reinstatement", test_session_reinstatement)
 {
     abench b;
     isl_pdu *q;
@@ -185,7 +185,7 @@ static void test_session_reinstatement(void)
 /* An initiator that logs in again and again with one ISID (each login
  * reinstates the last session): the ISID index holds the live sessions, not
  * the whole history, so a later login does not scan every earlier one. */
-static void test_session_isid_reuse(void)
+ISL_TEST("/analyzer/session/isid_reuse", test_session_isid_reuse)
 {
     abench b;
     isl_pdu *q, *r;
@@ -205,7 +205,7 @@ static void test_session_isid_reuse(void)
     ab_clear(&b);
 }
 
-static void test_login_failed(void)
+ISL_TEST("/analyzer/login/failed", test_login_failed)
 {
     abench b;
     isl_pdu *r;
@@ -233,7 +233,7 @@ static void test_login_failed(void)
     ab_clear(&b);
 }
 
-static void test_login_unknown_status(void)
+ISL_TEST("/analyzer/login/unknown_status", test_login_unknown_status)
 {
     abench b;
     isl_pdu *r;
@@ -244,7 +244,7 @@ static void test_login_unknown_status(void)
     ab_clear(&b);
 }
 
-static void test_login_redirect(void)
+ISL_TEST("/analyzer/login/redirect", test_login_redirect)
 {
     abench b;
     isl_pdu *r;
@@ -262,7 +262,7 @@ static void test_login_redirect(void)
     ab_clear(&b);
 }
 
-static void test_login_csg_mismatch(void)
+ISL_TEST("/analyzer/login/csg_mismatch", test_login_csg_mismatch)
 {
     abench b;
     isl_pdu *r;
@@ -277,7 +277,7 @@ static void test_login_csg_mismatch(void)
     ab_clear(&b);
 }
 
-static void test_login_unrequested_transit(void)
+ISL_TEST("/analyzer/login/unrequested_transit", test_login_unrequested_transit)
 {
     abench b;
     isl_pdu *r;
@@ -290,7 +290,7 @@ static void test_login_unrequested_transit(void)
     ab_clear(&b);
 }
 
-static void test_login_nsg_exceeds(void)
+ISL_TEST("/analyzer/login/nsg_exceeds", test_login_nsg_exceeds)
 {
     abench b;
     isl_pdu *r;
@@ -303,7 +303,7 @@ static void test_login_nsg_exceeds(void)
     ab_clear(&b);
 }
 
-static void test_login_bad_stage_code(void)
+ISL_TEST("/analyzer/login/bad_stage_code", test_login_bad_stage_code)
 {
     abench b;
     isl_pdu *r;
@@ -320,7 +320,7 @@ static void test_login_bad_stage_code(void)
     ab_clear(&b);
 }
 
-static void test_login_illegal_transition(void)
+ISL_TEST("/analyzer/login/illegal_transition", test_login_illegal_transition)
 {
     abench b;
     isl_pdu *r;
@@ -333,7 +333,7 @@ static void test_login_illegal_transition(void)
     ab_clear(&b);
 }
 
-static void test_login_tsih_rules(void)
+ISL_TEST("/analyzer/login/tsih_rules", test_login_tsih_rules)
 {
     abench b;
     isl_pdu *r;
@@ -363,7 +363,7 @@ static void test_login_tsih_rules(void)
 }
 
 /* ITT, ISID, TSIH, CID and version must stay the same within a login. */
-static void test_login_field_changed(void)
+ISL_TEST("/analyzer/login/field_changed", test_login_field_changed)
 {
     abench b;
     isl_pdu *r;
@@ -377,7 +377,7 @@ static void test_login_field_changed(void)
     ab_clear(&b);
 }
 
-static void test_login_echo_mismatch(void)
+ISL_TEST("/analyzer/login/echo_mismatch", test_login_echo_mismatch)
 {
     abench b;
     isl_pdu *r;
@@ -388,7 +388,7 @@ static void test_login_echo_mismatch(void)
     ab_clear(&b);
 }
 
-static void test_login_version(void)
+ISL_TEST("/analyzer/login/version", test_login_version)
 {
     abench b;
     isl_pdu *r;
@@ -413,7 +413,7 @@ static void test_login_version(void)
     ab_clear(&b);
 }
 
-static void test_login_statsn(void)
+ISL_TEST("/analyzer/login/statsn", test_login_statsn)
 {
     abench b;
     isl_pdu *r;
@@ -428,7 +428,7 @@ static void test_login_statsn(void)
     ab_clear(&b);
 }
 
-static void test_login_cmdsn(void)
+ISL_TEST("/analyzer/login/cmdsn", test_login_cmdsn)
 {
     abench b;
     isl_pdu *r;
@@ -440,7 +440,7 @@ static void test_login_cmdsn(void)
     ab_clear(&b);
 }
 
-static void test_login_not_immediate(void)
+ISL_TEST("/analyzer/login/not_immediate", test_login_not_immediate)
 {
     abench b;
     isl_pdu *r;
@@ -450,7 +450,7 @@ static void test_login_not_immediate(void)
     ab_clear(&b);
 }
 
-static void test_login_missing_names(void)
+ISL_TEST("/analyzer/login/missing_names", test_login_missing_names)
 {
     abench b;
     isl_pdu *r;
@@ -465,7 +465,7 @@ static void test_login_missing_names(void)
 }
 
 /* Captures that start within a login. */
-static void test_login_incomplete(void)
+ISL_TEST("/analyzer/login/incomplete", test_login_incomplete)
 {
     abench b;
     isl_pdu *r;
@@ -489,7 +489,7 @@ static void test_login_incomplete(void)
     ab_clear(&b);
 }
 
-static void test_login_no_tpgt(void)
+ISL_TEST("/analyzer/login/no_tpgt", test_login_no_tpgt)
 {
     abench b;
     isl_pdu *r;
@@ -500,7 +500,7 @@ static void test_login_no_tpgt(void)
     ab_clear(&b);
 }
 
-static void test_login_final_with_offer(void)
+ISL_TEST("/analyzer/login/final_with_offer", test_login_final_with_offer)
 {
     abench b;
     isl_pdu *r;
@@ -514,7 +514,7 @@ static void test_login_final_with_offer(void)
     ab_clear(&b);
 }
 
-static void test_login_in_ffp(void)
+ISL_TEST("/analyzer/login/in_ffp", test_login_in_ffp)
 {
     abench b;
     isl_pdu *r;
@@ -525,7 +525,7 @@ static void test_login_in_ffp(void)
     ab_clear(&b);
 }
 
-static void test_login_non_login_pdu(void)
+ISL_TEST("/analyzer/login/non_login_pdu", test_login_non_login_pdu)
 {
     abench b;
     isl_pdu *r;
@@ -541,7 +541,7 @@ static void test_login_non_login_pdu(void)
     ab_clear(&b);
 }
 
-static void test_login_isid_type(void)
+ISL_TEST("/analyzer/login/isid_type", test_login_isid_type)
 {
     abench b;
     isl_pdu *r;
@@ -551,7 +551,7 @@ static void test_login_isid_type(void)
     ab_clear(&b);
 }
 
-static void test_login_pdu_over_8192(void)
+ISL_TEST("/analyzer/login/pdu_over_8192", test_login_pdu_over_8192)
 {
     abench b;
     isl_pdu *r;
@@ -596,7 +596,7 @@ static void chap_login(abench *b, uint32_t conn, uint64_t isid, isl_pdu **challe
     expect(&r->findings, ISL_CHK_LOGIN_SUMMARY, 1);
 }
 
-static void test_login_chap(void)
+ISL_TEST("/analyzer/login/chap", test_login_chap)
 {
     abench b;
     isl_pdu *ch, *done;
@@ -620,7 +620,7 @@ static void test_login_chap(void)
 
 /* The text is cut in the middle of a key name; the target answers the C=1
  * PDU with an empty one. */
-static void test_cbit_reassembly(void)
+ISL_TEST("/analyzer/cbit/reassembly", test_cbit_reassembly)
 {
     abench b;
     isl_pdu *p[4];
@@ -652,7 +652,7 @@ static void test_cbit_reassembly(void)
 }
 
 /* The target's text continues too; the initiator answers with an empty request. */
-static void test_cbit_response_reassembly(void)
+ISL_TEST("/analyzer/cbit/response_reassembly", test_cbit_response_reassembly)
 {
     abench b;
     isl_pdu *r;
@@ -677,7 +677,7 @@ static void test_cbit_response_reassembly(void)
     ab_clear(&b);
 }
 
-static void test_cbit_reply_not_empty(void)
+ISL_TEST("/analyzer/cbit/reply_not_empty", test_cbit_reply_not_empty)
 {
     abench b;
     isl_pdu *r;
@@ -688,7 +688,7 @@ static void test_cbit_reply_not_empty(void)
     ab_clear(&b);
 }
 
-static void test_cbit_with_final(void)
+ISL_TEST("/analyzer/cbit/with_final", test_cbit_with_final)
 {
     abench b;
     isl_pdu *r;
@@ -699,7 +699,7 @@ static void test_cbit_with_final(void)
     ab_clear(&b);
 }
 
-static void test_cbit_text_reassembly(void)
+ISL_TEST("/analyzer/cbit/text_reassembly", test_cbit_text_reassembly)
 {
     abench b;
     isl_pdu *r;
@@ -722,7 +722,7 @@ static void test_cbit_text_reassembly(void)
 
 /* ---- retransmissions --------------------------------------------------------------- */
 
-static void test_retransmission(void)
+ISL_TEST("/analyzer/retransmission", test_retransmission)
 {
     abench b;
     isl_pdu *r;
@@ -752,7 +752,7 @@ static void test_retransmission(void)
 
 /* ---- records by frame (what the post-dissector shows on every pass) ------------- */
 
-static void test_frame_pdus(void)
+ISL_TEST("/analyzer/frame_pdus", test_frame_pdus)
 {
     abench b;
     isl_pdu *q, *r1, *r2;
@@ -783,7 +783,7 @@ static void test_frame_pdus(void)
 
 /* ---- Text ------------------------------------------------------------------------ */
 
-static void test_text_negotiation(void)
+ISL_TEST("/analyzer/text/negotiation", test_text_negotiation)
 {
     abench b;
     isl_pdu *q, *r;
@@ -808,7 +808,7 @@ static void test_text_negotiation(void)
 }
 
 /* The receiver's MaxRecvDataSegmentLength bounds PDUs; Text renegotiation moves it. */
-static void test_text_over_mrdsl(void)
+ISL_TEST("/analyzer/text/over_mrdsl", test_text_over_mrdsl)
 {
     abench b;
     isl_pdu *r;
@@ -831,7 +831,7 @@ static void test_text_over_mrdsl(void)
     g_free(big);
 }
 
-static void test_text_renegotiated(void)
+ISL_TEST("/analyzer/text/renegotiated", test_text_renegotiated)
 {
     abench b;
     isl_pdu *r;
@@ -849,7 +849,7 @@ static void test_text_renegotiated(void)
     ab_clear(&b);
 }
 
-static void test_text_f_ttt(void)
+ISL_TEST("/analyzer/text/f_ttt", test_text_f_ttt)
 {
     abench b;
     isl_pdu *r;
@@ -867,7 +867,7 @@ static void test_text_f_ttt(void)
 
 /* A capture that starts after the Text Request: a Note, not a login fault,
  * and the exchange after it is analysed as usual. */
-static void test_text_no_request(void)
+ISL_TEST("/analyzer/text/no_request", test_text_no_request)
 {
     abench b;
     isl_pdu *r;
@@ -886,7 +886,7 @@ static void test_text_no_request(void)
     ab_clear(&b);
 }
 
-static void test_text_final_to_nonfinal(void)
+ISL_TEST("/analyzer/text/final_to_nonfinal", test_text_final_to_nonfinal)
 {
     abench b;
     isl_pdu *r;
@@ -898,7 +898,7 @@ static void test_text_final_to_nonfinal(void)
     ab_clear(&b);
 }
 
-static void test_text_sequence_fields(void)
+ISL_TEST("/analyzer/text/sequence_fields", test_text_sequence_fields)
 {
     abench b;
     isl_pdu *r;
@@ -913,7 +913,7 @@ static void test_text_sequence_fields(void)
 
 /* ---- SendTargets -------------------------------------------------------------------- */
 
-static void test_sendtargets_records(void)
+ISL_TEST("/analyzer/sendtargets/records", test_sendtargets_records)
 {
     abench b;
     isl_pdu *r;
@@ -943,7 +943,7 @@ static void test_sendtargets_records(void)
 
 /* tgt cuts long SendTargets replies at MaxRecvDataSegmentLength without the C
  * bit: the pair cut at the PDU boundary is joined with the next response. */
-static void test_sendtargets_cut_pair(void)
+ISL_TEST("/analyzer/sendtargets/cut_pair", test_sendtargets_cut_pair)
 {
     abench b;
     isl_pdu *r;
@@ -968,7 +968,7 @@ static void test_sendtargets_cut_pair(void)
     ab_clear(&b);
 }
 
-static void test_sendtargets_response_format(void)
+ISL_TEST("/analyzer/sendtargets/response_format", test_sendtargets_response_format)
 {
     abench b;
     isl_pdu *r;
@@ -982,7 +982,7 @@ static void test_sendtargets_response_format(void)
     ab_clear(&b);
 }
 
-static void test_sendtargets_extra(void)
+ISL_TEST("/analyzer/sendtargets/extra", test_sendtargets_extra)
 {
     abench b;
     isl_pdu *r;
@@ -993,7 +993,7 @@ static void test_sendtargets_extra(void)
     ab_clear(&b);
 }
 
-static void test_sendtargets_all_normal(void)
+ISL_TEST("/analyzer/sendtargets/all_normal", test_sendtargets_all_normal)
 {
     abench b;
     isl_pdu *r;
@@ -1006,7 +1006,7 @@ static void test_sendtargets_all_normal(void)
     ab_clear(&b);
 }
 
-static void test_discovery_forbidden_pdu(void)
+ISL_TEST("/analyzer/discovery/forbidden_pdu", test_discovery_forbidden_pdu)
 {
     abench b;
     isl_pdu *r;
@@ -1024,7 +1024,7 @@ static void test_discovery_forbidden_pdu(void)
 
 /* ---- Logout -------------------------------------------------------------------------- */
 
-static void test_logout_session(void)
+ISL_TEST("/analyzer/logout/session", test_logout_session)
 {
     abench b;
     isl_pdu *q, *r;
@@ -1047,7 +1047,7 @@ static void test_logout_session(void)
     ab_clear(&b);
 }
 
-static void test_logout_reason(void)
+ISL_TEST("/analyzer/logout/reason", test_logout_reason)
 {
     abench b;
     isl_pdu *r;
@@ -1064,7 +1064,7 @@ static void test_logout_reason(void)
     ab_clear(&b);
 }
 
-static void test_logout_response(void)
+ISL_TEST("/analyzer/logout/response", test_logout_response)
 {
     abench b;
     isl_pdu *r;
@@ -1083,7 +1083,7 @@ static void test_logout_response(void)
     ab_clear(&b);
 }
 
-static void test_logout_nonzero_length(void)
+ISL_TEST("/analyzer/logout/nonzero_length", test_logout_nonzero_length)
 {
     abench b;
     isl_pdu *r;
@@ -1097,7 +1097,7 @@ static void test_logout_nonzero_length(void)
 }
 
 /* A capture that starts after the Logout Request: a Note, not a login fault. */
-static void test_logout_no_request(void)
+ISL_TEST("/analyzer/logout/no_request", test_logout_no_request)
 {
     abench b;
     isl_pdu *r;
@@ -1113,7 +1113,7 @@ static void test_logout_no_request(void)
     ab_clear(&b);
 }
 
-static void test_logout_traffic_after(void)
+ISL_TEST("/analyzer/logout/traffic_after", test_logout_traffic_after)
 {
     abench b;
     isl_pdu *r;
@@ -1127,7 +1127,7 @@ static void test_logout_traffic_after(void)
 
 /* ---- digests, truncation, opcodes ------------------------------------------------------ */
 
-static void test_digest_mismatch(void)
+ISL_TEST("/analyzer/digest_mismatch", test_digest_mismatch)
 {
     abench b;
     isl_pdu *r;
@@ -1154,7 +1154,7 @@ static void test_digest_mismatch(void)
     ab_clear(&b);
 }
 
-static void test_pdu_truncated(void)
+ISL_TEST("/analyzer/pdu_truncated", test_pdu_truncated)
 {
     abench b;
     isl_pdu *r;
@@ -1167,7 +1167,7 @@ static void test_pdu_truncated(void)
     ab_clear(&b);
 }
 
-static void test_opcode_filter(void)
+ISL_TEST("/analyzer/opcode_filter", test_opcode_filter)
 {
     abench b;
     isl_pdu_in in;
@@ -1197,7 +1197,7 @@ static void test_opcode_filter(void)
     ab_clear(&b);
 }
 
-static void test_nop_link(void)
+ISL_TEST("/analyzer/nop_link", test_nop_link)
 {
     abench b;
     isl_pdu *q, *r;
@@ -1214,7 +1214,7 @@ static void test_nop_link(void)
 
 /* ---- state caps (isl_limits) --------------------------------------------------------------- */
 
-static void test_state_limit_sessions(void)
+ISL_TEST("/analyzer/state_limit/sessions", test_state_limit_sessions)
 {
     abench b;
     isl_limits lim = { .max_sessions = 1, .max_text_bytes = 1u << 20, .max_keys = 1024, .max_pdus = 1000 };
@@ -1234,7 +1234,7 @@ static void test_state_limit_sessions(void)
     ab_clear(&b);
 }
 
-static void test_state_limit_text_bytes(void)
+ISL_TEST("/analyzer/state_limit/text_bytes", test_state_limit_text_bytes)
 {
     abench b;
     isl_limits lim = { .max_sessions = 100, .max_text_bytes = 64, .max_keys = 1024, .max_pdus = 1000 };
@@ -1249,7 +1249,7 @@ static void test_state_limit_text_bytes(void)
     ab_clear(&b);
 }
 
-static void test_state_limit_keys(void)
+ISL_TEST("/analyzer/state_limit/keys", test_state_limit_keys)
 {
     abench b;
     isl_limits lim = { .max_sessions = 100, .max_text_bytes = 1u << 20, .max_keys = 2, .max_pdus = 1000 };
@@ -1262,7 +1262,7 @@ static void test_state_limit_keys(void)
     ab_clear(&b);
 }
 
-static void test_state_limit_pdus(void)
+ISL_TEST("/analyzer/state_limit/pdus", test_state_limit_pdus)
 {
     abench b;
     isl_limits lim = { .max_sessions = 100, .max_text_bytes = 1u << 20, .max_keys = 1024, .max_pdus = 2 };
@@ -1285,7 +1285,7 @@ static void test_state_limit_pdus(void)
 
 /* A login whose final response never comes: its last PDU is where the
  * login.unfinished Note goes, and its record is counted, untimed, unfailed. */
-static void test_login_unfinished(void)
+ISL_TEST("/analyzer/login/unfinished", test_login_unfinished)
 {
     abench b;
     isl_pdu *q, *r;
@@ -1319,7 +1319,7 @@ static void test_login_unfinished(void)
 
 /* Frames the caller could not feed get one state.unanalysed record each, in
  * frame order after the frame's analysed PDUs. */
-static void test_unanalysed(void)
+ISL_TEST("/analyzer/unanalysed", test_unanalysed)
 {
     abench b;
     isl_pdu *q, *u, *u2;
@@ -1342,76 +1342,4 @@ static void test_unanalysed(void)
     g_assert_cmpuint(isl_analyzer_frame_pdus(b.a, q->frame + 5, &v), ==, 1);
     g_assert_true(v[0] == u2);
     ab_clear(&b);
-}
-
-int main(int argc, char **argv)
-{
-    g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/analyzer/login/success", test_login_success);
-    g_test_add_func("/analyzer/login/two_stages", test_login_two_stages);
-    g_test_add_func("/analyzer/login/failed", test_login_failed);
-    g_test_add_func("/analyzer/login/unfinished", test_login_unfinished);
-    g_test_add_func("/analyzer/unanalysed", test_unanalysed);
-    g_test_add_func("/analyzer/login/unknown_status", test_login_unknown_status);
-    g_test_add_func("/analyzer/login/redirect", test_login_redirect);
-    g_test_add_func("/analyzer/login/csg_mismatch", test_login_csg_mismatch);
-    g_test_add_func("/analyzer/login/unrequested_transit", test_login_unrequested_transit);
-    g_test_add_func("/analyzer/login/nsg_exceeds", test_login_nsg_exceeds);
-    g_test_add_func("/analyzer/login/bad_stage_code", test_login_bad_stage_code);
-    g_test_add_func("/analyzer/login/illegal_transition", test_login_illegal_transition);
-    g_test_add_func("/analyzer/login/tsih_rules", test_login_tsih_rules);
-    g_test_add_func("/analyzer/login/field_changed", test_login_field_changed);
-    g_test_add_func("/analyzer/login/echo_mismatch", test_login_echo_mismatch);
-    g_test_add_func("/analyzer/login/version", test_login_version);
-    g_test_add_func("/analyzer/login/statsn", test_login_statsn);
-    g_test_add_func("/analyzer/login/cmdsn", test_login_cmdsn);
-    g_test_add_func("/analyzer/login/not_immediate", test_login_not_immediate);
-    g_test_add_func("/analyzer/login/missing_names", test_login_missing_names);
-    g_test_add_func("/analyzer/login/incomplete", test_login_incomplete);
-    g_test_add_func("/analyzer/login/no_tpgt", test_login_no_tpgt);
-    g_test_add_func("/analyzer/login/final_with_offer", test_login_final_with_offer);
-    g_test_add_func("/analyzer/login/in_ffp", test_login_in_ffp);
-    g_test_add_func("/analyzer/login/non_login_pdu", test_login_non_login_pdu);
-    g_test_add_func("/analyzer/login/isid_type", test_login_isid_type);
-    g_test_add_func("/analyzer/login/pdu_over_8192", test_login_pdu_over_8192);
-    g_test_add_func("/analyzer/login/chap", test_login_chap);
-    g_test_add_func("/analyzer/session/numbering", test_session_numbering);
-    g_test_add_func("/analyzer/session/second_connection", test_session_second_connection);
-    g_test_add_func("/analyzer/session/reinstatement", test_session_reinstatement);
-    g_test_add_func("/analyzer/session/isid_reuse", test_session_isid_reuse);
-    g_test_add_func("/analyzer/cbit/reassembly", test_cbit_reassembly);
-    g_test_add_func("/analyzer/cbit/response_reassembly", test_cbit_response_reassembly);
-    g_test_add_func("/analyzer/cbit/reply_not_empty", test_cbit_reply_not_empty);
-    g_test_add_func("/analyzer/cbit/with_final", test_cbit_with_final);
-    g_test_add_func("/analyzer/cbit/text_reassembly", test_cbit_text_reassembly);
-    g_test_add_func("/analyzer/retransmission", test_retransmission);
-    g_test_add_func("/analyzer/text/negotiation", test_text_negotiation);
-    g_test_add_func("/analyzer/text/over_mrdsl", test_text_over_mrdsl);
-    g_test_add_func("/analyzer/text/renegotiated", test_text_renegotiated);
-    g_test_add_func("/analyzer/text/f_ttt", test_text_f_ttt);
-    g_test_add_func("/analyzer/text/no_request", test_text_no_request);
-    g_test_add_func("/analyzer/text/final_to_nonfinal", test_text_final_to_nonfinal);
-    g_test_add_func("/analyzer/text/sequence_fields", test_text_sequence_fields);
-    g_test_add_func("/analyzer/sendtargets/records", test_sendtargets_records);
-    g_test_add_func("/analyzer/sendtargets/cut_pair", test_sendtargets_cut_pair);
-    g_test_add_func("/analyzer/sendtargets/response_format", test_sendtargets_response_format);
-    g_test_add_func("/analyzer/sendtargets/extra", test_sendtargets_extra);
-    g_test_add_func("/analyzer/sendtargets/all_normal", test_sendtargets_all_normal);
-    g_test_add_func("/analyzer/discovery/forbidden_pdu", test_discovery_forbidden_pdu);
-    g_test_add_func("/analyzer/logout/session", test_logout_session);
-    g_test_add_func("/analyzer/logout/reason", test_logout_reason);
-    g_test_add_func("/analyzer/logout/response", test_logout_response);
-    g_test_add_func("/analyzer/logout/nonzero_length", test_logout_nonzero_length);
-    g_test_add_func("/analyzer/logout/no_request", test_logout_no_request);
-    g_test_add_func("/analyzer/logout/traffic_after", test_logout_traffic_after);
-    g_test_add_func("/analyzer/digest_mismatch", test_digest_mismatch);
-    g_test_add_func("/analyzer/pdu_truncated", test_pdu_truncated);
-    g_test_add_func("/analyzer/opcode_filter", test_opcode_filter);
-    g_test_add_func("/analyzer/nop_link", test_nop_link);
-    g_test_add_func("/analyzer/state_limit/sessions", test_state_limit_sessions);
-    g_test_add_func("/analyzer/state_limit/text_bytes", test_state_limit_text_bytes);
-    g_test_add_func("/analyzer/state_limit/keys", test_state_limit_keys);
-    g_test_add_func("/analyzer/state_limit/pdus", test_state_limit_pdus);
-    g_test_add_func("/analyzer/frame_pdus", test_frame_pdus);
-    return g_test_run();
 }

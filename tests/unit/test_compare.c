@@ -77,7 +77,7 @@ static void expect_row(const pair *p, const char *label, const char *oa, const c
 /* The classic: one host gets unsolicited data both ways, the other none
  * (RFC 7143 §13.10, §13.11), which also makes FirstBurstLength irrelevant
  * there (§13.14). */
-static void test_results_differ(void)
+ISL_TEST("/compare/results_differ", test_results_differ)
 {
     pair p;
     pair_init(&p, ISL_ST_NORMAL);
@@ -94,7 +94,7 @@ static void test_results_differ(void)
 }
 
 /* A target capping both hosts: same result, different offers. */
-static void test_offers_differ(void)
+ISL_TEST("/compare/offers_differ", test_offers_differ)
 {
     pair p;
     pair_init(&p, ISL_ST_NORMAL);
@@ -110,7 +110,7 @@ static void test_offers_differ(void)
 
 /* The default is the value in force: not offering Yes and negotiating Yes
  * end the same. */
-static void test_default_is_a_result(void)
+ISL_TEST("/compare/default_is_a_result", test_default_is_a_result)
 {
     pair p;
     pair_init(&p, ISL_ST_NORMAL);
@@ -122,7 +122,7 @@ static void test_default_is_a_result(void)
 }
 
 /* Why a key kept its default: no answer, Reject, NotUnderstood. */
-static void test_unsettled_reasons(void)
+ISL_TEST("/compare/unsettled_reasons", test_unsettled_reasons)
 {
     pair p;
     pair_init(&p, ISL_ST_NORMAL);
@@ -140,7 +140,7 @@ static void test_unsettled_reasons(void)
 
 /* Declarations: who sent them, no answer expected; MaxRecvDataSegmentLength
  * is one value per direction (§13.12). */
-static void test_declarations(void)
+ISL_TEST("/compare/declarations", test_declarations)
 {
     pair p;
     pair_init(&p, ISL_ST_NORMAL);
@@ -161,7 +161,7 @@ static void test_declarations(void)
 }
 
 /* Session and Login first; a different outcome is a difference. */
-static void test_session_rows(void)
+ISL_TEST("/compare/session_rows", test_session_rows)
 {
     pair p;
     pair_init(&p, ISL_ST_NORMAL);
@@ -175,7 +175,7 @@ static void test_session_rows(void)
 
 /* Rows: the login parameters always, other keys when sent, in key-table
  * order; unknown keys last; the authentication exchange never. */
-static void test_row_selection(void)
+ISL_TEST("/compare/row_selection", test_row_selection)
 {
     pair p;
     pair_init(&p, ISL_ST_NORMAL);
@@ -207,7 +207,7 @@ static void test_row_selection(void)
 }
 
 /* RFC 7143 §13: "Irrelevant when: SessionType=Discovery". */
-static void test_discovery_irrelevant(void)
+ISL_TEST("/compare/discovery_irrelevant", test_discovery_irrelevant)
 {
     pair p;
     pair_init(&p, ISL_ST_DISCOVERY);
@@ -220,7 +220,7 @@ static void test_discovery_irrelevant(void)
 }
 
 /* A login the capture cut off: nothing is settled, every key says so. */
-static void test_login_not_finished(void)
+ISL_TEST("/compare/login_not_finished", test_login_not_finished)
 {
     nfx x;
     isl_cmp_side *a, *b;
@@ -242,19 +242,4 @@ static void test_login_not_finished(void)
     isl_cmp_side_free(a);
     isl_cmp_side_free(b);
     nfx_clear(&x);
-}
-
-int main(int argc, char **argv)
-{
-    g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/compare/results_differ", test_results_differ);
-    g_test_add_func("/compare/offers_differ", test_offers_differ);
-    g_test_add_func("/compare/default_is_a_result", test_default_is_a_result);
-    g_test_add_func("/compare/unsettled_reasons", test_unsettled_reasons);
-    g_test_add_func("/compare/declarations", test_declarations);
-    g_test_add_func("/compare/session_rows", test_session_rows);
-    g_test_add_func("/compare/row_selection", test_row_selection);
-    g_test_add_func("/compare/discovery_irrelevant", test_discovery_irrelevant);
-    g_test_add_func("/compare/login_not_finished", test_login_not_finished);
-    return g_test_run();
 }

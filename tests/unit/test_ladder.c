@@ -18,7 +18,7 @@ static void expect_label_(const char *file, int line, const isl_pdu *r, const ch
 
 /* Stage step CSG→NSG with T, keys of this PDU only, status on responses,
  * the outcome on the final one. */
-static void test_login_stages(void)
+ISL_TEST("/ladder/login_stages", test_login_stages)
 {
     abench b;
     isl_pdu *p[4];
@@ -46,7 +46,7 @@ static void test_login_stages(void)
 }
 
 /* A non-zero status ends the login; T, CSG and NSG are reserved there. */
-static void test_login_failed(void)
+ISL_TEST("/ladder/login_failed", test_login_failed)
 {
     abench b;
     isl_pdu *r;
@@ -60,7 +60,7 @@ static void test_login_failed(void)
 }
 
 /* T=0: no NSG; C=1: the keys are listed with the PDU that completes them. */
-static void test_login_continued(void)
+ISL_TEST("/ladder/login_continued", test_login_continued)
 {
     abench b;
     isl_pdu *p, *q;
@@ -75,7 +75,7 @@ static void test_login_continued(void)
     ab_clear(&b);
 }
 
-static void test_sendtargets(void)
+ISL_TEST("/ladder/sendtargets", test_sendtargets)
 {
     abench b;
     isl_pdu *q, *r;
@@ -91,7 +91,7 @@ static void test_sendtargets(void)
 }
 
 /* Text negotiation in full feature phase: the keys each side sent there. */
-static void test_text_negotiation(void)
+ISL_TEST("/ladder/text_negotiation", test_text_negotiation)
 {
     abench b;
     isl_pdu *q, *r;
@@ -105,7 +105,7 @@ static void test_text_negotiation(void)
     ab_clear(&b);
 }
 
-static void test_logout(void)
+ISL_TEST("/ladder/logout", test_logout)
 {
     abench b;
     isl_pdu *q, *r;
@@ -119,7 +119,7 @@ static void test_logout(void)
     ab_clear(&b);
 }
 
-static void test_keys_capped(void)
+ISL_TEST("/ladder/keys_capped", test_keys_capped)
 {
     static const char *const names[] = { "A", "B", "C", "D", "E", "F" };
     GString *s = g_string_new(NULL);
@@ -135,7 +135,7 @@ static void test_keys_capped(void)
 }
 
 /* SCSI and NOP PDUs get no arrow. */
-static void test_wanted(void)
+ISL_TEST("/ladder/wanted", test_wanted)
 {
     abench b;
     isl_pdu *r;
@@ -146,18 +146,4 @@ static void test_wanted(void)
     g_assert_nonnull(r);
     g_assert_false(isl_ladder_wanted(r));
     ab_clear(&b);
-}
-
-int main(int argc, char **argv)
-{
-    g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/ladder/login_stages", test_login_stages);
-    g_test_add_func("/ladder/login_failed", test_login_failed);
-    g_test_add_func("/ladder/login_continued", test_login_continued);
-    g_test_add_func("/ladder/sendtargets", test_sendtargets);
-    g_test_add_func("/ladder/text_negotiation", test_text_negotiation);
-    g_test_add_func("/ladder/logout", test_logout);
-    g_test_add_func("/ladder/keys_capped", test_keys_capped);
-    g_test_add_func("/ladder/wanted", test_wanted);
-    return g_test_run();
 }

@@ -23,9 +23,21 @@
 
 static void login_nfx(nfx *x) { nfx_init(x, true, true, ISL_ST_NORMAL); }
 
+/* The initiator offers i and the target answers t in the operational stage,
+ * which then ends, and the negotiation finishes: x->f holds the findings of
+ * the finish (those of the text sets and the stage end are not kept). */
+static void op_round(nfx *x, const uint8_t *i, size_t ilen, const uint8_t *t, size_t tlen)
+{
+    nfx_feed(x, ISL_SIDE_I, OP, i, ilen);
+    nfx_feed(x, ISL_SIDE_T, OP, t, tlen);
+    nfx_stage_end(x, OP);
+    nfx_finish(x);
+}
+#define OP_ROUND(x, i, t) op_round((x), TXT(i), TXT(t))
+
 /* ---- list keys ------------------------------------------------------------ */
 
-static void test_list_answer_not_offered(void)
+ISL_TEST("/negotiation/list_answer_not_offered", test_list_answer_not_offered)
 {
     nfx x;
     login_nfx(&x);
@@ -40,7 +52,7 @@ static void test_list_answer_not_offered(void)
     nfx_clear(&x);
 }
 
-static void test_list_answer_multi(void)
+ISL_TEST("/negotiation/list_answer_multi", test_list_answer_multi)
 {
     nfx x;
     login_nfx(&x);
@@ -52,7 +64,7 @@ static void test_list_answer_multi(void)
     nfx_clear(&x);
 }
 
-static void test_list_not_first(void)
+ISL_TEST("/negotiation/list_not_first", test_list_not_first)
 {
     nfx x;
     login_nfx(&x);
@@ -69,7 +81,7 @@ static void test_list_not_first(void)
 
 /* ---- numeric keys ----------------------------------------------------------- */
 
-static void test_min_answer_above_offer(void)
+ISL_TEST("/negotiation/min_answer_above_offer", test_min_answer_above_offer)
 {
     nfx x;
     login_nfx(&x);
@@ -82,7 +94,7 @@ static void test_min_answer_above_offer(void)
     nfx_clear(&x);
 }
 
-static void test_max_answer_below_offer(void)
+ISL_TEST("/negotiation/max_answer_below_offer", test_max_answer_below_offer)
 {
     nfx x;
     login_nfx(&x);
@@ -100,7 +112,7 @@ static void test_max_answer_below_offer(void)
     nfx_clear(&x);
 }
 
-static void test_out_of_range(void)
+ISL_TEST("/negotiation/out_of_range", test_out_of_range)
 {
     nfx x;
     login_nfx(&x);
@@ -120,7 +132,7 @@ static void test_out_of_range(void)
     nfx_clear(&x);
 }
 
-static void test_range_misuse(void)
+ISL_TEST("/negotiation/range_misuse", test_range_misuse)
 {
     nfx x;
     login_nfx(&x);
@@ -150,7 +162,7 @@ static void bool_case(const char *key, const char *offer, const char *answer, in
     g_free(a);
 }
 
-static void test_bool_and(void)
+ISL_TEST("/negotiation/bool_and", test_bool_and)
 {
     bool_case("ImmediateData", "No", "Yes", ISL_CHK_NEG_BOOL_AND, "No", 0);
     bool_case("ImmediateData", "No", "No", -1, "No", 0);
@@ -158,7 +170,7 @@ static void test_bool_and(void)
     bool_case("ImmediateData", "Yes", "Yes", -1, "Yes", 1);
 }
 
-static void test_bool_or(void)
+ISL_TEST("/negotiation/bool_or", test_bool_or)
 {
     bool_case("InitialR2T", "Yes", "No", ISL_CHK_NEG_BOOL_OR, "Yes", 0);
     bool_case("InitialR2T", "Yes", "Yes", -1, "Yes", 0);
@@ -166,7 +178,7 @@ static void test_bool_or(void)
     bool_case("DataSequenceInOrder", "No", "No", -1, "No", 1);
 }
 
-static void test_bool_value(void)
+ISL_TEST("/negotiation/bool_value", test_bool_value)
 {
     nfx x;
     login_nfx(&x);
@@ -180,7 +192,7 @@ static void test_bool_value(void)
 
 /* ---- reserved constants as answers ----------------------------------------- */
 
-static void test_reject_admissible(void)
+ISL_TEST("/negotiation/reject_admissible", test_reject_admissible)
 {
     nfx x;
     isl_val_state st;
@@ -198,7 +210,7 @@ static void test_reject_admissible(void)
     nfx_clear(&x);
 }
 
-static void test_reject_seen(void)
+ISL_TEST("/negotiation/reject_seen", test_reject_seen)
 {
     nfx x;
     isl_val_state st;
@@ -213,7 +225,7 @@ static void test_reject_seen(void)
     nfx_clear(&x);
 }
 
-static void test_notunderstood_std(void)
+ISL_TEST("/negotiation/notunderstood_std", test_notunderstood_std)
 {
     nfx x;
     login_nfx(&x);
@@ -224,7 +236,7 @@ static void test_notunderstood_std(void)
     nfx_clear(&x);
 }
 
-static void test_notunderstood_7144(void)
+ISL_TEST("/negotiation/notunderstood_7144", test_notunderstood_7144)
 {
     nfx x;
     login_nfx(&x);
@@ -238,7 +250,7 @@ static void test_notunderstood_7144(void)
 }
 
 /* NotUnderstood is the normal answer to extension and unknown keys. */
-static void test_notunderstood_extension(void)
+ISL_TEST("/negotiation/notunderstood_extension", test_notunderstood_extension)
 {
     nfx x;
     login_nfx(&x);
@@ -252,7 +264,7 @@ static void test_notunderstood_extension(void)
     nfx_clear(&x);
 }
 
-static void test_irrelevant_unexpected(void)
+ISL_TEST("/negotiation/irrelevant_unexpected", test_irrelevant_unexpected)
 {
     nfx x;
     login_nfx(&x);
@@ -273,7 +285,7 @@ static void test_irrelevant_unexpected(void)
 
 /* ---- missing answers ---------------------------------------------------------- */
 
-static void test_missing_answer(void)
+ISL_TEST("/negotiation/missing_answer", test_missing_answer)
 {
     nfx x;
     login_nfx(&x);
@@ -296,7 +308,7 @@ static void test_missing_answer(void)
 }
 
 /* AND offered No and OR offered Yes need no answer: their result is the offer. */
-static void test_missing_answer_and_or_exempt(void)
+ISL_TEST("/negotiation/missing_answer_and_or_exempt", test_missing_answer_and_or_exempt)
 {
     nfx x;
     isl_val_state st;
@@ -314,7 +326,7 @@ static void test_missing_answer_and_or_exempt(void)
 }
 
 /* Only the stage that carried the offer counts. */
-static void test_missing_answer_stage(void)
+ISL_TEST("/negotiation/missing_answer_stage", test_missing_answer_stage)
 {
     nfx x;
     login_nfx(&x);
@@ -326,7 +338,7 @@ static void test_missing_answer_stage(void)
     nfx_clear(&x);
 }
 
-static void test_missing_answer_declarative(void)
+ISL_TEST("/negotiation/missing_answer_declarative", test_missing_answer_declarative)
 {
     nfx x;
     login_nfx(&x);
@@ -336,7 +348,7 @@ static void test_missing_answer_declarative(void)
     nfx_clear(&x);
 }
 
-static void test_reserved_constant_offered(void)
+ISL_TEST("/negotiation/reserved_constant_offered", test_reserved_constant_offered)
 {
     nfx x;
     login_nfx(&x);
@@ -351,7 +363,7 @@ static void test_reserved_constant_offered(void)
 
 /* ---- repetition ----------------------------------------------------------------- */
 
-static void test_dup_in_text(void)
+ISL_TEST("/negotiation/dup_in_text", test_dup_in_text)
 {
     nfx x;
     login_nfx(&x);
@@ -364,7 +376,7 @@ static void test_dup_in_text(void)
     nfx_clear(&x);
 }
 
-static void test_renegotiated_login(void)
+ISL_TEST("/negotiation/renegotiated_login", test_renegotiated_login)
 {
     nfx x;
     login_nfx(&x);
@@ -386,7 +398,7 @@ static void test_renegotiated_login(void)
     nfx_clear(&x);
 }
 
-static void test_identity_redeclared(void)
+ISL_TEST("/negotiation/identity_redeclared", test_identity_redeclared)
 {
     nfx x;
     login_nfx(&x);
@@ -397,7 +409,7 @@ static void test_identity_redeclared(void)
     nfx_clear(&x);
 }
 
-static void test_renegotiated_text(void)
+ISL_TEST("/negotiation/renegotiated_text", test_renegotiated_text)
 {
     nfx x;
     nfx_init(&x, false, false, ISL_ST_NORMAL);
@@ -412,7 +424,7 @@ static void test_renegotiated_text(void)
 
 /* ---- who and when ----------------------------------------------------------------- */
 
-static void test_wrong_stage(void)
+ISL_TEST("/negotiation/wrong_stage", test_wrong_stage)
 {
     nfx x;
     login_nfx(&x);
@@ -439,7 +451,7 @@ static void test_wrong_stage(void)
  * the peer is reported once, as neg.wrong_stage, not also as
  * neg.missing_answer when the stage ends (a Java initiator sending AuthMethod
  * in the operational stage to IET, which ignores it). */
-static void test_wrong_stage_ignored_once(void)
+ISL_TEST("/negotiation/wrong_stage_ignored_once", test_wrong_stage_ignored_once)
 {
     nfx x;
     login_nfx(&x);
@@ -463,7 +475,7 @@ static void test_wrong_stage_ignored_once(void)
     nfx_clear(&x);
 }
 
-static void test_wrong_sender(void)
+ISL_TEST("/negotiation/wrong_sender", test_wrong_sender)
 {
     nfx x;
     login_nfx(&x);
@@ -483,7 +495,7 @@ static void test_wrong_sender(void)
     nfx_clear(&x);
 }
 
-static void test_lo_on_non_leading(void)
+ISL_TEST("/negotiation/lo_on_non_leading", test_lo_on_non_leading)
 {
     nfx x;
     nfx_init(&x, true, false, ISL_ST_NORMAL);
@@ -499,7 +511,7 @@ static void test_lo_on_non_leading(void)
 
 /* ---- coupled keys at the end of the login ------------------------------------------ */
 
-static void test_fbl_gt_mbl(void)
+ISL_TEST("/negotiation/fbl_gt_mbl", test_fbl_gt_mbl)
 {
     nfx x;
     login_nfx(&x);
@@ -514,10 +526,7 @@ static void test_fbl_gt_mbl(void)
 
     /* defaults fill in: FirstBurstLength 65536 > MaxBurstLength 512 */
     login_nfx(&x);
-    FI(&x, OP, "MaxBurstLength=512\0");
-    FT(&x, OP, "MaxBurstLength=512\0");
-    nfx_stage_end(&x, OP);
-    nfx_finish(&x);
+    OP_ROUND(&x, "MaxBurstLength=512\0", "MaxBurstLength=512\0");
     expect(&x.f, ISL_CHK_NEG_FBL_GT_MBL, 1);
     nfx_clear(&x);
 
@@ -538,62 +547,44 @@ static void test_fbl_gt_mbl(void)
     nfx_clear(&x);
 }
 
-static void test_r2t_erl(void)
+ISL_TEST("/negotiation/r2t_inorder_erl", test_r2t_erl)
 {
     nfx x;
     login_nfx(&x);
-    FI(&x, OP, "ErrorRecoveryLevel=1\0MaxOutstandingR2T=4\0");
-    FT(&x, OP, "ErrorRecoveryLevel=1\0MaxOutstandingR2T=4\0");
-    nfx_stage_end(&x, OP);
-    nfx_finish(&x);
+    OP_ROUND(&x, "ErrorRecoveryLevel=1\0MaxOutstandingR2T=4\0", "ErrorRecoveryLevel=1\0MaxOutstandingR2T=4\0");
     expect(&x.f, ISL_CHK_NEG_R2T_INORDER_ERL, 1);
     nfx_clear(&x);
 
     login_nfx(&x);
-    FI(&x, OP, "ErrorRecoveryLevel=1\0MaxOutstandingR2T=4\0DataSequenceInOrder=No\0");
-    FT(&x, OP, "ErrorRecoveryLevel=1\0MaxOutstandingR2T=4\0DataSequenceInOrder=No\0");
-    nfx_stage_end(&x, OP);
-    nfx_finish(&x);
+    OP_ROUND(&x, "ErrorRecoveryLevel=1\0MaxOutstandingR2T=4\0DataSequenceInOrder=No\0", "ErrorRecoveryLevel=1\0MaxOutstandingR2T=4\0DataSequenceInOrder=No\0");
     expect_none(&x.f);
     nfx_clear(&x);
 
     login_nfx(&x);   /* ERL 0 */
-    FI(&x, OP, "MaxOutstandingR2T=4\0");
-    FT(&x, OP, "MaxOutstandingR2T=4\0");
-    nfx_stage_end(&x, OP);
-    nfx_finish(&x);
+    OP_ROUND(&x, "MaxOutstandingR2T=4\0", "MaxOutstandingR2T=4\0");
     expect_none(&x.f);
     nfx_clear(&x);
 }
 
-static void test_discovery_erl(void)
+ISL_TEST("/negotiation/discovery_erl", test_discovery_erl)
 {
     nfx x;
     nfx_init(&x, true, true, ISL_ST_DISCOVERY);
-    FI(&x, OP, "ErrorRecoveryLevel=1\0");
-    FT(&x, OP, "ErrorRecoveryLevel=1\0");
-    nfx_stage_end(&x, OP);
-    nfx_finish(&x);
+    OP_ROUND(&x, "ErrorRecoveryLevel=1\0", "ErrorRecoveryLevel=1\0");
     expect(&x.f, ISL_CHK_NEG_DISCOVERY_ERL, 1);
     nfx_clear(&x);
 
     nfx_init(&x, true, true, ISL_ST_DISCOVERY);
-    FI(&x, OP, "ErrorRecoveryLevel=1\0");
-    FT(&x, OP, "ErrorRecoveryLevel=0\0");
-    nfx_stage_end(&x, OP);
-    nfx_finish(&x);
+    OP_ROUND(&x, "ErrorRecoveryLevel=1\0", "ErrorRecoveryLevel=0\0");
     expect_none(&x.f);
     nfx_clear(&x);
 }
 
-static void test_discovery_maxconn(void)
+ISL_TEST("/negotiation/discovery_maxconn", test_discovery_maxconn)
 {
     nfx x;
     nfx_init(&x, true, true, ISL_ST_DISCOVERY);
-    FI(&x, OP, "MaxConnections=4\0MaxBurstLength=512\0");
-    FT(&x, OP, "MaxConnections=4\0MaxBurstLength=512\0");
-    nfx_stage_end(&x, OP);
-    nfx_finish(&x);
+    OP_ROUND(&x, "MaxConnections=4\0MaxBurstLength=512\0", "MaxConnections=4\0MaxBurstLength=512\0");
     /* and no FirstBurstLength coupling in Discovery */
     expect(&x.f, ISL_CHK_NEG_DISCOVERY_MAXCONN, 1);
     nfx_clear(&x);
@@ -621,7 +612,7 @@ static void assert_value(const isl_nego *n, const char *key, const char *want, i
 /* Discovery: every key with "Irrelevant when: SessionType=Discovery" has no
  * value, even when both sides exchanged numbers for it (libiscsi and tgt do);
  * the keys without that line keep theirs. */
-static void test_value_irrelevant_discovery(void)
+ISL_TEST("/negotiation/value/irrelevant_discovery", test_value_irrelevant_discovery)
 {
     nfx x;
     nfx_init(&x, true, true, ISL_ST_DISCOVERY);
@@ -658,14 +649,11 @@ static void test_value_irrelevant_discovery(void)
 }
 
 /* A key answered Irrelevant has no value, never its default (65536). */
-static void test_value_answered_irrelevant(void)
+ISL_TEST("/negotiation/value/answered_irrelevant", test_value_answered_irrelevant)
 {
     nfx x;
     login_nfx(&x);
-    FI(&x, OP, "InitialR2T=Yes\0ImmediateData=No\0MaxBurstLength=262144\0FirstBurstLength=65536\0");
-    FT(&x, OP, "MaxBurstLength=262144\0FirstBurstLength=Irrelevant\0");
-    nfx_stage_end(&x, OP);
-    nfx_finish(&x);
+    OP_ROUND(&x, "InitialR2T=Yes\0ImmediateData=No\0MaxBurstLength=262144\0FirstBurstLength=65536\0", "MaxBurstLength=262144\0FirstBurstLength=Irrelevant\0");
     expect_none(&x.f);
     assert_value(x.n, "FirstBurstLength", NULL, ISL_VAL_IRR_ANSWERED);
     g_assert_cmpstr(isl_val_state_reason(ISL_VAL_IRR_ANSWERED), ==, "Irrelevant");
@@ -685,7 +673,7 @@ static void test_value_answered_irrelevant(void)
 
 /* §13.14: FirstBurstLength is irrelevant when InitialR2T=Yes and
  * ImmediateData=No, whatever number was settled for it. */
-static void test_value_irrelevant_no_unsolicited(void)
+ISL_TEST("/negotiation/value/irrelevant_no_unsolicited", test_value_irrelevant_no_unsolicited)
 {
     nfx x;
     login_nfx(&x);
@@ -716,14 +704,11 @@ static void test_value_irrelevant_no_unsolicited(void)
 
 /* The coupling FirstBurstLength <= MaxBurstLength compares values only: an
  * irrelevant FirstBurstLength is not its default 65536. */
-static void test_fbl_gt_mbl_irrelevant(void)
+ISL_TEST("/negotiation/fbl_gt_mbl_irrelevant", test_fbl_gt_mbl_irrelevant)
 {
     nfx x;
     login_nfx(&x);
-    FI(&x, OP, "MaxBurstLength=512\0FirstBurstLength=65536\0");
-    FT(&x, OP, "MaxBurstLength=512\0FirstBurstLength=Irrelevant\0");
-    nfx_stage_end(&x, OP);
-    nfx_finish(&x);
+    OP_ROUND(&x, "MaxBurstLength=512\0FirstBurstLength=65536\0", "MaxBurstLength=512\0FirstBurstLength=Irrelevant\0");
     expect_none(&x.f);
     nfx_clear(&x);
 
@@ -738,7 +723,7 @@ static void test_fbl_gt_mbl_irrelevant(void)
     nfx_clear(&x);
 }
 
-static void test_vendor_key_discovery(void)
+ISL_TEST("/negotiation/vendor_key_discovery", test_vendor_key_discovery)
 {
     nfx x;
     nfx_init(&x, true, true, ISL_ST_DISCOVERY);
@@ -764,7 +749,7 @@ static void taskreporting_case(const uint8_t *lit, size_t len, unsigned n)
     nfx_clear(&x);
 }
 
-static void test_taskreporting_offer(void)
+ISL_TEST("/negotiation/taskreporting_offer", test_taskreporting_offer)
 {
     taskreporting_case(TXT("TaskReporting=FastAbort\0"), 1);
     taskreporting_case(TXT("TaskReporting=RFC3720\0"), 1);
@@ -775,7 +760,7 @@ static void test_taskreporting_offer(void)
 
 /* ---- obsolete RFC 3720 marker keys ------------------------------------------------ */
 
-static void test_marker_offered(void)
+ISL_TEST("/negotiation/marker_offered", test_marker_offered)
 {
     nfx x;
     login_nfx(&x);
@@ -795,7 +780,7 @@ static void test_marker_offered(void)
     nfx_clear(&x);
 }
 
-static void test_marker_answer(void)
+ISL_TEST("/negotiation/marker_answer", test_marker_answer)
 {
     nfx x;
     login_nfx(&x);
@@ -808,7 +793,7 @@ static void test_marker_answer(void)
 
 /* ---- key and value format ------------------------------------------------------- */
 
-static void test_unknown_key(void)
+ISL_TEST("/negotiation/unknown_key", test_unknown_key)
 {
     nfx x;
     login_nfx(&x);
@@ -819,7 +804,7 @@ static void test_unknown_key(void)
     nfx_clear(&x);
 }
 
-static void test_fmt_no_equals(void)
+ISL_TEST("/negotiation/fmt_no_equals", test_fmt_no_equals)
 {
     nfx x;
     login_nfx(&x);
@@ -829,7 +814,7 @@ static void test_fmt_no_equals(void)
     nfx_clear(&x);
 }
 
-static void test_fmt_key_too_long(void)
+ISL_TEST("/negotiation/fmt_key_too_long", test_fmt_key_too_long)
 {
     nfx x;
     char buf[100];
@@ -842,7 +827,7 @@ static void test_fmt_key_too_long(void)
     nfx_clear(&x);
 }
 
-static void test_fmt_key_chars(void)
+ISL_TEST("/negotiation/fmt_key_chars", test_fmt_key_chars)
 {
     nfx x;
     login_nfx(&x);
@@ -852,7 +837,7 @@ static void test_fmt_key_chars(void)
     nfx_clear(&x);
 }
 
-static void test_fmt_value_too_long(void)
+ISL_TEST("/negotiation/fmt_value_too_long", test_fmt_value_too_long)
 {
     nfx x;
     GString *s = g_string_new("InitiatorName=iqn.2026-11.com.example:");
@@ -874,7 +859,7 @@ static void test_fmt_value_too_long(void)
     g_string_free(s, TRUE);
 }
 
-static void test_fmt_value_chars(void)
+ISL_TEST("/negotiation/fmt_value_chars", test_fmt_value_chars)
 {
     nfx x;
     login_nfx(&x);
@@ -885,7 +870,7 @@ static void test_fmt_value_chars(void)
     nfx_clear(&x);
 }
 
-static void test_fmt_case(void)
+ISL_TEST("/negotiation/fmt_case", test_fmt_case)
 {
     nfx x;
     login_nfx(&x);
@@ -894,7 +879,7 @@ static void test_fmt_case(void)
     nfx_clear(&x);
 }
 
-static void test_sessiontype_value(void)
+ISL_TEST("/negotiation/sessiontype_value", test_sessiontype_value)
 {
     nfx x;
     login_nfx(&x);
@@ -903,7 +888,7 @@ static void test_sessiontype_value(void)
     nfx_clear(&x);
 }
 
-static void test_fmt_bad_number(void)
+ISL_TEST("/negotiation/fmt_bad_number", test_fmt_bad_number)
 {
     nfx x;
     login_nfx(&x);
@@ -912,7 +897,7 @@ static void test_fmt_bad_number(void)
     nfx_clear(&x);
 }
 
-static void test_fmt_bad_binary(void)
+ISL_TEST("/negotiation/fmt_bad_binary", test_fmt_bad_binary)
 {
     nfx x;
     login_nfx(&x);
@@ -921,7 +906,7 @@ static void test_fmt_bad_binary(void)
     nfx_clear(&x);
 }
 
-static void test_name_format(void)
+ISL_TEST("/negotiation/name_format", test_name_format)
 {
     nfx x;
     login_nfx(&x);
@@ -930,7 +915,7 @@ static void test_name_format(void)
     nfx_clear(&x);
 }
 
-static void test_state_limit_keys(void)
+ISL_TEST("/negotiation/state_limit_keys", test_state_limit_keys)
 {
     nfx x;
     login_nfx(&x);
@@ -945,7 +930,7 @@ static void test_state_limit_keys(void)
 }
 
 /* MaxRecvDataSegmentLength: each side declares its own value. */
-static void test_declarative_values(void)
+ISL_TEST("/negotiation/declarative_values", test_declarative_values)
 {
     nfx x;
     bool def = false;
@@ -985,7 +970,7 @@ static unsigned feed_pad(nfx *x, isl_side side, isl_stage st, const char *key, s
     return n;
 }
 
-static void test_text_over_8192(void)
+ISL_TEST("/negotiation/text_over_8192", test_text_over_8192)
 {
     nfx x;
     login_nfx(&x);
@@ -1020,7 +1005,7 @@ static void test_text_over_8192(void)
 
 /* Reject/Irrelevant/NotUnderstood answering the other side's offer only
  * reacts to it: rules about the key itself were the offerer's to break. */
-static void test_reaction_to_offer(void)
+ISL_TEST("/negotiation/reaction_to_offer", test_reaction_to_offer)
 {
     nfx x;
     /* leading-only key on an added connection: no admissible offer either */
@@ -1064,7 +1049,7 @@ static void test_reaction_to_offer(void)
 
 /* Offers in the T=1 Login Response that ends the stage are the caller's
  * neg.final_with_offer, not also neg.missing_answer. */
-static void test_missing_answer_final_offer(void)
+ISL_TEST("/negotiation/missing_answer_final_offer", test_missing_answer_final_offer)
 {
     nfx x;
     login_nfx(&x);
@@ -1108,7 +1093,7 @@ static void chap_challenged(nfx *x)
     expect_none(&x->f);
 }
 
-static void test_chap_one_way(void)
+ISL_TEST("/negotiation/chap/one_way", test_chap_one_way)
 {
     nfx x;
     chap_challenged(&x);
@@ -1124,7 +1109,7 @@ static void test_chap_one_way(void)
     nfx_clear(&x);
 }
 
-static void test_chap_mutual(void)
+ISL_TEST("/negotiation/chap/mutual", test_chap_mutual)
 {
     nfx x;
     chap_challenged(&x);
@@ -1139,7 +1124,7 @@ static void test_chap_mutual(void)
     nfx_clear(&x);
 }
 
-static void test_auth_summary_none(void)
+ISL_TEST("/negotiation/auth/summary_none", test_auth_summary_none)
 {
     nfx x;
     login_nfx(&x);
@@ -1158,7 +1143,7 @@ static void test_auth_summary_none(void)
     nfx_clear(&x);
 }
 
-static void test_chap_no_md5_offered(void)
+ISL_TEST("/negotiation/chap/no_md5_offered", test_chap_no_md5_offered)
 {
     nfx x;
     chap_setup(&x);
@@ -1172,7 +1157,7 @@ static void test_chap_no_md5_offered(void)
     nfx_clear(&x);
 }
 
-static void test_chap_a_answer(void)
+ISL_TEST("/negotiation/chap/a_answer", test_chap_a_answer)
 {
     nfx x;
     /* not in the initiator's list */
@@ -1218,7 +1203,7 @@ static void test_chap_a_answer(void)
     nfx_clear(&x);
 }
 
-static void test_chap_i_range(void)
+ISL_TEST("/negotiation/chap/i_range", test_chap_i_range)
 {
     nfx x;
     chap_setup(&x);
@@ -1236,7 +1221,7 @@ static void test_chap_i_range(void)
     nfx_clear(&x);
 }
 
-static void test_chap_r_length(void)
+ISL_TEST("/negotiation/chap/r_length", test_chap_r_length)
 {
     nfx x;
     chap_challenged(&x);
@@ -1258,7 +1243,7 @@ static void test_chap_r_length(void)
     nfx_clear(&x);
 }
 
-static void test_chap_order(void)
+ISL_TEST("/negotiation/chap/order", test_chap_order)
 {
     nfx x;
     /* response before the challenge */
@@ -1298,7 +1283,7 @@ static void test_chap_order(void)
 }
 
 /* The initiator's challenge equals the target's, in another encoding. */
-static void test_chap_reflection(void)
+ISL_TEST("/negotiation/chap/reflection", test_chap_reflection)
 {
     nfx x;
     chap_challenged(&x);
@@ -1307,7 +1292,7 @@ static void test_chap_reflection(void)
     nfx_clear(&x);
 }
 
-static void test_chap_same_response(void)
+ISL_TEST("/negotiation/chap/same_response", test_chap_same_response)
 {
     nfx x;
     chap_challenged(&x);
@@ -1324,7 +1309,7 @@ static void test_chap_same_response(void)
     nfx_clear(&x);
 }
 
-static void test_chap_unsolicited_target_auth(void)
+ISL_TEST("/negotiation/chap/unsolicited_target_auth", test_chap_unsolicited_target_auth)
 {
     nfx x;
     chap_challenged(&x);
@@ -1334,7 +1319,7 @@ static void test_chap_unsolicited_target_auth(void)
     nfx_clear(&x);
 }
 
-static void test_chap_mutual_missing(void)
+ISL_TEST("/negotiation/chap/mutual_missing", test_chap_mutual_missing)
 {
     nfx x;
     chap_challenged(&x);
@@ -1353,7 +1338,7 @@ static void test_chap_mutual_missing(void)
     nfx_clear(&x);
 }
 
-static void test_chap_challenge_reuse(void)
+ISL_TEST("/negotiation/chap/challenge_reuse", test_chap_challenge_reuse)
 {
     nfx a, b;
     chap_challenged(&a);                       /* C16 in frame 4 */
@@ -1379,7 +1364,7 @@ static void test_chap_challenge_reuse(void)
     nfx_clear(&a);
 }
 
-static void test_chap_short_challenge(void)
+ISL_TEST("/negotiation/chap/short_challenge", test_chap_short_challenge)
 {
     nfx x;
     chap_setup(&x);
@@ -1389,7 +1374,7 @@ static void test_chap_short_challenge(void)
     nfx_clear(&x);
 }
 
-static void test_auth_keys_without_method(void)
+ISL_TEST("/negotiation/auth/keys_without_method", test_auth_keys_without_method)
 {
     nfx x;
     login_nfx(&x);
@@ -1405,7 +1390,7 @@ static void test_auth_keys_without_method(void)
     nfx_clear(&x);
 }
 
-static void test_auth_first_step_missing(void)
+ISL_TEST("/negotiation/auth/first_step_missing", test_auth_first_step_missing)
 {
     nfx x;
     /* the request after the target chose CHAP lacks CHAP_A */
@@ -1437,83 +1422,4 @@ static void test_auth_first_step_missing(void)
     nfx_auth_end(&x, true);
     expect(&x.f, ISL_CHK_AUTH_SUMMARY, 1);
     nfx_clear(&x);
-}
-
-int main(int argc, char **argv)
-{
-    g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/negotiation/list_answer_not_offered", test_list_answer_not_offered);
-    g_test_add_func("/negotiation/list_answer_multi", test_list_answer_multi);
-    g_test_add_func("/negotiation/list_not_first", test_list_not_first);
-    g_test_add_func("/negotiation/min_answer_above_offer", test_min_answer_above_offer);
-    g_test_add_func("/negotiation/max_answer_below_offer", test_max_answer_below_offer);
-    g_test_add_func("/negotiation/out_of_range", test_out_of_range);
-    g_test_add_func("/negotiation/range_misuse", test_range_misuse);
-    g_test_add_func("/negotiation/bool_and", test_bool_and);
-    g_test_add_func("/negotiation/bool_or", test_bool_or);
-    g_test_add_func("/negotiation/bool_value", test_bool_value);
-    g_test_add_func("/negotiation/reject_admissible", test_reject_admissible);
-    g_test_add_func("/negotiation/reject_seen", test_reject_seen);
-    g_test_add_func("/negotiation/notunderstood_std", test_notunderstood_std);
-    g_test_add_func("/negotiation/notunderstood_7144", test_notunderstood_7144);
-    g_test_add_func("/negotiation/notunderstood_extension", test_notunderstood_extension);
-    g_test_add_func("/negotiation/irrelevant_unexpected", test_irrelevant_unexpected);
-    g_test_add_func("/negotiation/missing_answer", test_missing_answer);
-    g_test_add_func("/negotiation/missing_answer_and_or_exempt", test_missing_answer_and_or_exempt);
-    g_test_add_func("/negotiation/missing_answer_stage", test_missing_answer_stage);
-    g_test_add_func("/negotiation/missing_answer_declarative", test_missing_answer_declarative);
-    g_test_add_func("/negotiation/reserved_constant_offered", test_reserved_constant_offered);
-    g_test_add_func("/negotiation/dup_in_text", test_dup_in_text);
-    g_test_add_func("/negotiation/renegotiated_login", test_renegotiated_login);
-    g_test_add_func("/negotiation/identity_redeclared", test_identity_redeclared);
-    g_test_add_func("/negotiation/renegotiated_text", test_renegotiated_text);
-    g_test_add_func("/negotiation/wrong_stage", test_wrong_stage);
-    g_test_add_func("/negotiation/wrong_stage_ignored_once", test_wrong_stage_ignored_once);
-    g_test_add_func("/negotiation/wrong_sender", test_wrong_sender);
-    g_test_add_func("/negotiation/lo_on_non_leading", test_lo_on_non_leading);
-    g_test_add_func("/negotiation/fbl_gt_mbl", test_fbl_gt_mbl);
-    g_test_add_func("/negotiation/r2t_inorder_erl", test_r2t_erl);
-    g_test_add_func("/negotiation/discovery_erl", test_discovery_erl);
-    g_test_add_func("/negotiation/discovery_maxconn", test_discovery_maxconn);
-    g_test_add_func("/negotiation/vendor_key_discovery", test_vendor_key_discovery);
-    g_test_add_func("/negotiation/value/irrelevant_discovery", test_value_irrelevant_discovery);
-    g_test_add_func("/negotiation/value/answered_irrelevant", test_value_answered_irrelevant);
-    g_test_add_func("/negotiation/value/irrelevant_no_unsolicited", test_value_irrelevant_no_unsolicited);
-    g_test_add_func("/negotiation/fbl_gt_mbl_irrelevant", test_fbl_gt_mbl_irrelevant);
-    g_test_add_func("/negotiation/taskreporting_offer", test_taskreporting_offer);
-    g_test_add_func("/negotiation/marker_offered", test_marker_offered);
-    g_test_add_func("/negotiation/marker_answer", test_marker_answer);
-    g_test_add_func("/negotiation/unknown_key", test_unknown_key);
-    g_test_add_func("/negotiation/fmt_no_equals", test_fmt_no_equals);
-    g_test_add_func("/negotiation/fmt_key_too_long", test_fmt_key_too_long);
-    g_test_add_func("/negotiation/fmt_key_chars", test_fmt_key_chars);
-    g_test_add_func("/negotiation/fmt_value_too_long", test_fmt_value_too_long);
-    g_test_add_func("/negotiation/fmt_value_chars", test_fmt_value_chars);
-    g_test_add_func("/negotiation/fmt_case", test_fmt_case);
-    g_test_add_func("/negotiation/sessiontype_value", test_sessiontype_value);
-    g_test_add_func("/negotiation/fmt_bad_number", test_fmt_bad_number);
-    g_test_add_func("/negotiation/fmt_bad_binary", test_fmt_bad_binary);
-    g_test_add_func("/negotiation/name_format", test_name_format);
-    g_test_add_func("/negotiation/state_limit_keys", test_state_limit_keys);
-    g_test_add_func("/negotiation/declarative_values", test_declarative_values);
-    g_test_add_func("/negotiation/text_over_8192", test_text_over_8192);
-    g_test_add_func("/negotiation/reaction_to_offer", test_reaction_to_offer);
-    g_test_add_func("/negotiation/missing_answer_final_offer", test_missing_answer_final_offer);
-    g_test_add_func("/negotiation/chap/one_way", test_chap_one_way);
-    g_test_add_func("/negotiation/chap/mutual", test_chap_mutual);
-    g_test_add_func("/negotiation/chap/no_md5_offered", test_chap_no_md5_offered);
-    g_test_add_func("/negotiation/chap/a_answer", test_chap_a_answer);
-    g_test_add_func("/negotiation/chap/i_range", test_chap_i_range);
-    g_test_add_func("/negotiation/chap/r_length", test_chap_r_length);
-    g_test_add_func("/negotiation/chap/order", test_chap_order);
-    g_test_add_func("/negotiation/chap/reflection", test_chap_reflection);
-    g_test_add_func("/negotiation/chap/same_response", test_chap_same_response);
-    g_test_add_func("/negotiation/chap/unsolicited_target_auth", test_chap_unsolicited_target_auth);
-    g_test_add_func("/negotiation/chap/mutual_missing", test_chap_mutual_missing);
-    g_test_add_func("/negotiation/chap/challenge_reuse", test_chap_challenge_reuse);
-    g_test_add_func("/negotiation/chap/short_challenge", test_chap_short_challenge);
-    g_test_add_func("/negotiation/auth/summary_none", test_auth_summary_none);
-    g_test_add_func("/negotiation/auth/keys_without_method", test_auth_keys_without_method);
-    g_test_add_func("/negotiation/auth/first_step_missing", test_auth_first_step_missing);
-    return g_test_run();
 }

@@ -5,7 +5,7 @@
 
 static isl_text *split(const uint8_t *d, size_t len) { return isl_text_split(d, len); }
 
-static void test_split_basic(void)
+ISL_TEST("/text/split/basic", test_split_basic)
 {
     isl_text *t = split(TXT("HeaderDigest=None\0MaxBurstLength=262144\0"));
     g_assert_cmpuint(t->n_pairs, ==, 2);
@@ -19,7 +19,7 @@ static void test_split_basic(void)
 }
 
 /* Without a final NUL the last item is still split, and flagged. */
-static void test_split_unterminated(void)
+ISL_TEST("/text/split/unterminated", test_split_unterminated)
 {
     isl_text *t = split(TXT("A=1\0TargetAddress=127.0.0.1:32"));
     g_assert_true(t->unterminated);
@@ -36,7 +36,7 @@ static void test_split_unterminated(void)
     isl_text_free(t);
 }
 
-static void test_split_no_equals(void)
+ISL_TEST("/text/split/no_equals", test_split_no_equals)
 {
     isl_text *t = split(TXT("BogusKey\0A=1\0"));
     g_assert_cmpuint(t->n_pairs, ==, 2);
@@ -47,7 +47,7 @@ static void test_split_no_equals(void)
     isl_text_free(t);
 }
 
-static void test_split_empty_key_value(void)
+ISL_TEST("/text/split/empty_key_value", test_split_empty_key_value)
 {
     isl_text *t = split(TXT("=1\0SendTargets=\0"));
     g_assert_cmpuint(t->n_pairs, ==, 2);
@@ -59,7 +59,7 @@ static void test_split_empty_key_value(void)
 }
 
 /* The key ends at the first '='; later ones belong to the value. */
-static void test_split_value_with_equals(void)
+ISL_TEST("/text/split/value_with_equals", test_split_value_with_equals)
 {
     isl_text *t = split(TXT("X-a=b=c\0"));
     g_assert_cmpuint(t->n_pairs, ==, 1);
@@ -68,7 +68,7 @@ static void test_split_value_with_equals(void)
     isl_text_free(t);
 }
 
-static void test_split_stray_nul(void)
+ISL_TEST("/text/split/stray_nul", test_split_stray_nul)
 {
     isl_text *t = split(TXT("\0\0A=1\0\0\0B=2\0\0"));
     g_assert_cmpuint(t->n_pairs, ==, 2);
@@ -78,7 +78,7 @@ static void test_split_stray_nul(void)
     isl_text_free(t);
 }
 
-static void test_split_empty(void)
+ISL_TEST("/text/split/empty", test_split_empty)
 {
     isl_text *t = isl_text_split(NULL, 0);
     g_assert_cmpuint(t->n_pairs, ==, 0);
@@ -89,7 +89,7 @@ static void test_split_empty(void)
 }
 
 /* The text owns a copy: the caller's buffer may go away. */
-static void test_split_copy(void)
+ISL_TEST("/text/split/copy", test_split_copy)
 {
     uint8_t buf[] = "A=1\0B=2";   /* includes the compiler's NUL */
     isl_text *t = isl_text_split(buf, sizeof buf);
@@ -101,7 +101,7 @@ static void test_split_copy(void)
     isl_text_free(t);
 }
 
-static void test_split_many(void)
+ISL_TEST("/text/split/many", test_split_many)
 {
     GString *s = g_string_new(NULL);
     isl_text *t;
@@ -116,19 +116,4 @@ static void test_split_many(void)
     g_assert_cmpstr(t->pairs[999].value, ==, "999");
     isl_text_free(t);
     g_string_free(s, TRUE);
-}
-
-int main(int argc, char **argv)
-{
-    g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/text/split/basic", test_split_basic);
-    g_test_add_func("/text/split/unterminated", test_split_unterminated);
-    g_test_add_func("/text/split/no_equals", test_split_no_equals);
-    g_test_add_func("/text/split/empty_key_value", test_split_empty_key_value);
-    g_test_add_func("/text/split/value_with_equals", test_split_value_with_equals);
-    g_test_add_func("/text/split/stray_nul", test_split_stray_nul);
-    g_test_add_func("/text/split/empty", test_split_empty);
-    g_test_add_func("/text/split/copy", test_split_copy);
-    g_test_add_func("/text/split/many", test_split_many);
-    return g_test_run();
 }

@@ -3,6 +3,39 @@
 #include <stdarg.h>
 #include <string.h>
 
+/* Filled by the constructors ISL_TEST makes, before main() and so before
+ * g_test_init(): the tests are handed to GLib only once it is set up. */
+typedef struct {
+    const char *path;
+    void (*fn)(void);
+} registered_test;
+
+static GArray *registered;
+
+void isl_test_register(const char *path, void (*fn)(void))
+{
+    registered_test t = { path, fn };
+
+    if (!registered)
+        registered = g_array_new(FALSE, FALSE, sizeof(registered_test));
+    g_array_append_val(registered, t);
+}
+
+int main(int argc, char **argv)
+{
+    int rc;
+
+    g_test_init(&argc, &argv, NULL);
+    for (guint i = 0; registered && i < registered->len; i++) {
+        const registered_test *t = &g_array_index(registered, registered_test, i);
+        g_test_add_func(t->path, t->fn);
+    }
+    rc = g_test_run();
+    if (registered)
+        g_array_free(registered, TRUE);
+    return rc;
+}
+
 static void dump_findings(const isl_findings *f)
 {
     g_printerr("findings (%u):\n", f->count);

@@ -12,6 +12,16 @@
 #include "text.h"
 #include "values.h"
 
+/* ISL_TEST("/suite/name", fn) { body } defines the test fn and registers it
+ * under that path; the one main() (testutil.c) runs every registered test.
+ * The path stands next to its test, so no program keeps a list of its tests
+ * beside them.  tests/unit/CMakeLists.txt reads the paths from these lines. */
+void isl_test_register(const char *path, void (*fn)(void));
+#define ISL_TEST(path, fn) \
+    static void fn(void); \
+    __attribute__((constructor)) static void fn##_register(void) { isl_test_register((path), fn); } \
+    static void fn(void)
+
 /* A key=value text literal with explicit NULs: its bytes and its length
  * (every byte of the literal, without the compiler's trailing NUL). */
 #define TXT(s) (const uint8_t *)(s), (sizeof(s) - 1)
