@@ -772,6 +772,7 @@ class IscsiConnection:
         self.login_itt = None
         self.hook = None                # hook(label, pdu) -> Pdu|list|None
         self.segmentation = {}          # label -> byte cuts (list) or N parts
+        self.delays = {}                # label -> gap before its segment (us), replacing the default
         self.after_send = None          # after_send(labels, segments)
         self.tpgt_pending = tpgt_in_first_response
         self.header_digest = False      # set after login to use CRC32C
@@ -808,6 +809,7 @@ class IscsiConnection:
         if not pdus:
             return None
         labels = [p.label for p in pdus if isinstance(p, Pdu)]
+        gap_us = next((self.delays[l] for l in labels if l in self.delays), gap_us)
         cut = next((self.segmentation[l] for l in labels if l in self.segmentation), None)
         if cut is None:
             payload, _ = self._encode(pdus)

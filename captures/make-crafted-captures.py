@@ -401,8 +401,9 @@ BASES = {
 class Fault:
     def __init__(self, abbrev, base, doc, *, offer=None, first=None, prefs=None,
                  edits=None, status=None, isid=ISID, tsih=CHECK_TSIH,
-                 stop_after=None, closer=TARGET, ext=(), split=(), text=None):
+                 stop_after=None, closer=TARGET, ext=(), split=(), text=None, delays=None):
         self.abbrev, self.base, self.doc = abbrev, base, doc
+        self.delays = delays or {}
         self.offer, self.first, self.prefs = offer, first, prefs or {}
         self.edits, self.status, self.isid, self.tsih = edits or {}, status, isid, tsih
         self.stop_after, self.closer = stop_after, closer
@@ -494,6 +495,7 @@ def run_fault(pcap, f):
     s = Session(f.isid, INITIATOR_NAME, None if disc else DISK1, tsih_assigned=f.tsih)
     c = connect(pcap, s)
     c.hook = editor(BASE_EDITS.get(f.base, {}), f.edits)
+    c.delays = f.delays
     prefs = dict(TARGET_PREFS, **f.prefs)
     auth = "chap" if f.base.startswith("chap") else "none"
     first = replace_keys(s.first_keys("CHAP,None" if auth == "chap" else "None"), f.first)
@@ -706,6 +708,10 @@ FAULTS = [
           isid=0xC00000000001),
     Fault("login.name_format", "login", "InitiatorName=myhost (not iqn./eui./naa.).",
           first={"InitiatorName": "myhost"}),
+    Fault("login.slow", "login",
+          "The target answers op-req-1 5 s late (a target waiting on its authentication "
+          "server): the login takes 5000.6 ms, over the default slow_login_ms of 3000.",
+          delays={"op-rsp-1": 5_000_000}),
 
     # -- authentication (section 12) ------------------------------------------
     Fault("auth.method_skipped", "op-only",

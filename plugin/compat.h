@@ -57,6 +57,14 @@ static inline bool isl_pref_bool(const char *module, const char *name, bool dflt
     return p ? prefs_get_bool_value(p, pref_current) != 0 : dflt;
 }
 
+/* The variable behind prefs_register_bool_preference: gboolean in 4.0,
+ * bool from 4.2 (inferred, like isl_heur_ret; verified on 4.4 and 4.6). */
+#if ISL_WS_AT_LEAST(4, 2)
+typedef bool isl_pref_bool_var;
+#else
+typedef gboolean isl_pref_bool_var;
+#endif
+
 /* Return type of a heuristic dissector (heur_dissector_t): gboolean in 4.0,
  * bool from 4.2 (inferred; verified on 4.4 and 4.6). A gboolean function is an
  * incompatible pointer type (an error with GCC 14) for heur_dissector_add there. */

@@ -28,14 +28,14 @@ enum { DC_ROW, DC_KEY, DC_A_OFFER, DC_A_ANSWER, DC_A_RESULT, DC_B_OFFER, DC_B_AN
 
 /* Column 0 is the row number: Qt sorts the rows by it, not by key name. */
 static stat_tap_table_item diff_fields[DC_N] = {
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "  #", "%3u" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Key                     ", "%-24s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "A offer         ", "%-16s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "A answer        ", "%-16s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "A result                    ", "%-28s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "B offer         ", "%-16s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "B answer        ", "%-16s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "B result                    ", "%-28s" },
+    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "#", "%3u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Key", "%-24s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "A offer", "%-16s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "A answer", "%-16s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "A result", "%-28s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "B offer", "%-16s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "B answer", "%-16s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "B result", "%-28s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Differs", "%-7s" },
 };
 
@@ -141,6 +141,7 @@ static void diff_rebuild(stat_tap_table *t)
 
 static ISL_STAT_INIT_RET diff_init(stat_tap_table_ui *ui)
 {
+    isl_st_titles_for_front_end(ui);
     diff_rebuild(isl_st_table_find_or_add(ui, DIFF_TABLE));
     ISL_STAT_INIT_OK;
 }

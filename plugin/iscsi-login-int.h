@@ -63,6 +63,14 @@ typedef struct {
     gint top, login, keys, keys_side, params, disc, disc_target, disc_address, logout;
 } isl_ett_ids;
 
+/* The plugin's own preferences (module iscsi_login); the analyzer takes
+ * them at init, so a change applies after the redissection it causes. */
+typedef struct {
+    guint slow_login_ms;
+    guint flap_logins, flap_interval;
+    isl_pref_bool_var note_legacy_keys;
+} isl_prefs;
+
 typedef struct {
     int proto;                      /* iscsi_login */
     int tap;
@@ -73,6 +81,7 @@ typedef struct {
     isl_heur_fn builtin_heur;
     int proto_iscsi;                /* -1 when there is no iSCSI dissector */
     isl_iscsi_prefs iscsi;
+    isl_prefs prefs;
     /* Per capture file (init/cleanup). */
     isl_analyzer *analyzer;
     bool analysis_on;

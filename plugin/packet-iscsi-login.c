@@ -35,6 +35,8 @@ isl_plugin_state isl_plugin = {
         .disc_tpgt = -1, .text_param = -1, .finding = -1,
         .logout_reason = -1, .logout_response = -1, .logout_t2w = -1, .logout_t2r = -1, .logout_duration = -1,
     },
+    /* the defaults of isl_limits_default(), the core's */
+    .prefs = { .slow_login_ms = 3000, .flap_logins = 5, .flap_interval = 60, .note_legacy_keys = TRUE },
     .ett = { .top = -1, .login = -1, .keys = -1, .keys_side = -1, .params = -1, .disc = -1, .disc_target = -1, .disc_address = -1,
              .logout = -1 },
 };
@@ -91,9 +93,24 @@ static void read_iscsi_prefs(void)
     p->system_port = isl_pref_uint("iscsi", "target_system_port", ISL_ISCSI_SYSTEM_PORT_DEFAULT);
 }
 
+/* The analysis settings: the core's defaults, with the user's preferences. */
+static void analysis_limits(isl_limits *lim)
+{
+    const isl_prefs *p = &isl_plugin.prefs;
+
+    isl_limits_default(lim);
+    lim->slow_login_ms = p->slow_login_ms;
+    lim->flap_logins = p->flap_logins;
+    lim->flap_interval_s = p->flap_interval;
+    lim->mute_legacy_keys = !p->note_legacy_keys;
+}
+
 static void iscsi_login_init(void)
 {
-    isl_plugin.analyzer = isl_analyzer_new(NULL);
+    isl_limits lim;
+
+    analysis_limits(&lim);
+    isl_plugin.analyzer = isl_analyzer_new(&lim);
     isl_plugin.seen_frame = 0;
     isl_plugin.proto_iscsi = proto_get_id_by_filter_name("iscsi");
     isl_plugin.analysis_on = proto_is_protocol_enabled(find_protocol_by_id(isl_plugin.proto)) &&
@@ -226,12 +243,43 @@ static void register_fields(void)
     proto_register_subtree_array(ett, array_length(ett));
 }
 
+/* Called when a preference changed, before the redissection that the
+ * change causes: the init routine of that redissection builds the analyzer
+ * with the new values.  A storm needs at least two logins. */
+static void apply_prefs(void)
+{
+    if (isl_plugin.prefs.flap_logins < 2)
+        isl_plugin.prefs.flap_logins = 2;
+    if (isl_plugin.prefs.flap_interval < 1)
+        isl_plugin.prefs.flap_interval = 1;
+}
+
+/* Edit > Preferences > Protocols > iSCSI Login; tshark -o iscsi_login.NAME:VALUE */
+static void register_prefs(void)
+{
+    module_t *m = prefs_register_protocol(isl_plugin.proto, apply_prefs);
+
+    prefs_register_uint_preference(m, "slow_login_ms", "Slow login threshold (ms)",
+        "A login (first Login Request to final Login Response) slower than this many milliseconds gets "
+        "the Note iscsi_login.login.slow; 0 disables it", 10, &isl_plugin.prefs.slow_login_ms);
+    prefs_register_uint_preference(m, "flap_logins", "Relogin storm: logins",
+        "This many successful logins of one initiator, ISID and target within the relogin storm interval "
+        "make a relogin storm (at least 2)", 10, &isl_plugin.prefs.flap_logins);
+    prefs_register_uint_preference(m, "flap_interval", "Relogin storm: interval (s)",
+        "The window, in seconds, in which the relogin storm logins are counted", 10, &isl_plugin.prefs.flap_interval);
+    prefs_register_bool_preference(m, "note_legacy_keys", "Note RFC 3720 legacy keys",
+        "Raise a Note (iscsi_login.neg.marker_offered) when a side offers a key RFC 7143 removed "
+        "(IFMarker, OFMarker, IFMarkInt, OFMarkInt); answers that break RFC 7143 stay Warnings",
+        &isl_plugin.prefs.note_legacy_keys);
+}
+
 void proto_register_iscsi_login(void)
 {
     isl_plugin.proto = proto_register_protocol("iSCSI Login Analysis", "iSCSI Login", "iscsi_login");
     register_fields();
     register_params();
     register_experts();
+    register_prefs();
 
     isl_plugin.handle = create_dissector_handle(dissect_iscsi_login, isl_plugin.proto);
     register_postdissector(isl_plugin.handle);

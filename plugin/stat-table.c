@@ -95,12 +95,6 @@ void isl_st_set_uint(stat_tap_table_item_type *row, unsigned col, guint v)
     row[col].value.uint_value = v;
 }
 
-void isl_st_set_float(stat_tap_table_item_type *row, unsigned col, double v)
-{
-    row[col].type = TABLE_ITEM_FLOAT;
-    row[col].value.float_value = v;
-}
-
 void isl_st_set_str(stat_tap_table_item_type *row, unsigned col, const char *s)
 {
     if (!s)
@@ -162,4 +156,56 @@ stat_tap_table *isl_st_table_at(const void *tapdata, guint i)
     const stat_data_t *sd = tapdata;
     GArray *tables = sd->stat_tap_data->tables;
     return tables && i < tables->len ? g_array_index(tables, stat_tap_table *, i) : NULL;
+}
+
+int isl_st_format_width(const char *format)
+{
+    const char *p = format ? strchr(format, '%') : NULL;
+
+    if (!p)
+        return 0;
+    for (p++; *p == '-' || *p == '+' || *p == ' ' || *p == '0' || *p == '#'; p++)
+        ;
+    return g_ascii_isdigit(*p) ? atoi(p) : 0;
+}
+
+/* Column titles.  tshark prints every title followed by " |", then every
+ * cell with its column's field_format: a title as wide as that format keeps
+ * the columns under their titles.  Qt's SimpleStatisticsDialog sizes every
+ * column to the wider of its title and its cells (resizeColumnToContents,
+ * 4.0 to 4.6), so there the same padding only widens columns and pushes
+ * them out of the dialog, which opens about 590 pixels wide.  So the tables
+ * hold bare titles and a front end without a dialog gets them padded, on
+ * the side the column aligns to.  Qt's dialog counts itself in refcount
+ * before it reads the titles; tshark and sharkd never touch it. */
+void isl_st_titles_for_front_end(stat_tap_table_ui *ui)
+{
+    if (ui->refcount != 0)
+        return;
+    for (size_t i = 0; i < ui->nfields; i++) {
+        stat_tap_table_item *f = &ui->fields[i];
+        int w = isl_st_format_width(f->field_format);
+        /* without the room some titles keep for Qt's sort indicator */
+        char *bare = g_strstrip(g_strdup(f->column_name));
+        char *cli = f->align == TAP_ALIGN_RIGHT ? g_strdup_printf("%*s", w, bare) : g_strdup_printf("%-*s", w, bare);
+
+        g_free(bare);
+        if (!strcmp(cli, f->column_name))
+            g_free(cli);
+        else
+            f->column_name = cli;   /* once per process, kept until exit */
+    }
+}
+
+/* Qt shows a TABLE_ITEM_FLOAT with six decimals, whatever the format; the
+ * CLI prints the format.  So times are text, three decimals like the CLI,
+ * padded to the column's width: Qt sorts text columns by strcmp, and a
+ * leading space sorts before every digit, so the sort stays numeric (a
+ * wider number starts with a digit and sorts after).  The padding costs no
+ * width in Qt, where the title is as wide.  The number itself stays in
+ * user_data.float_value for the sums. */
+void isl_st_set_ms(stat_tap_table_item_type *row, unsigned col, const stat_tap_table_item *field, double ms)
+{
+    isl_st_set_str_take(row, col, g_strdup_printf("%*.3f", isl_st_format_width(field->field_format), ms));
+    row[col].user_data.float_value = ms;
 }

@@ -19,11 +19,19 @@ void isl_st_tables_reset(stat_tap_table *t);
 void isl_st_tables_free_item(stat_tap_table *t, guint row, guint col, stat_tap_table_item_type *it);
 
 stat_tap_table *isl_st_table_find_or_add(stat_tap_table_ui *ui, const char *title);
+
+/* The width a printf format gives its value ("%-48s": 48, "%8.3f": 8; 0 if none). */
+int isl_st_format_width(const char *format);
+/* Call first in every stat_tap_init_cb: the column titles for the front end
+ * at hand (bare in Qt's dialog, padded to their column's width in tshark). */
+void isl_st_titles_for_front_end(stat_tap_table_ui *ui);
+/* A number as text formatted like the CLI ("%*.3f" at the column's width),
+ * kept in user_data.float_value too (see stat-table.c). */
+void isl_st_set_ms(stat_tap_table_item_type *row, unsigned col, const stat_tap_table_item *field, double ms);
 /* The i-th table of a tap listener's data (packet_func's tapdata), NULL if none. */
 stat_tap_table *isl_st_table_at(const void *tapdata, guint i);
 
 void isl_st_set_uint(stat_tap_table_item_type *row, unsigned col, guint v);
-void isl_st_set_float(stat_tap_table_item_type *row, unsigned col, double v);
 /* The cell owns a copy, made valid UTF-8; NULL is "". */
 void isl_st_set_str(stat_tap_table_item_type *row, unsigned col, const char *s);
 void isl_st_set_str_take(stat_tap_table_item_type *row, unsigned col, char *s);

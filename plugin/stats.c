@@ -41,16 +41,17 @@ static void check_arg(const char *cli, const char *opt_arg, const char **filter,
 enum { LC_NAME, LC_COUNT, LC_FAILED, LC_REDIRECTS, LC_UNTIMED, LC_MIN, LC_MAX, LC_AVG, LC_TOTAL, LC_N };
 #define LABEL_W "48"
 
+/* Bare titles: see isl_st_titles_for_front_end.  Times are text (isl_st_set_ms). */
 static stat_tap_table_item login_fields[LC_N] = {
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Exchange                                        ", "%-" LABEL_W "s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Exchange", "%-" LABEL_W "s" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Count", "%5u" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Failures", "%8u" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Redirects", "%9u" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Untimed", "%7u" },
-    { TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Min (ms)", "%8.3f" },
-    { TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Max (ms)", "%8.3f" },
-    { TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Avg (ms)", "%8.3f" },
-    { TABLE_ITEM_FLOAT, TAP_ALIGN_RIGHT, "Total (ms)", "%10.3f" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Min (ms)", "%8s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Max (ms)", "%8s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Avg (ms)", "%8s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Total (ms)", "%10s" },
 };
 
 static tap_param login_params[] = { { PARAM_FILTER, "filter", "Filter", NULL, TRUE } };
@@ -62,6 +63,7 @@ static const char *const login_table_titles[LT_N] = {
 
 static ISL_STAT_INIT_RET login_init(stat_tap_table_ui *ui)
 {
+    isl_st_titles_for_front_end(ui);
     for (unsigned i = 0; i < LT_N; i++)
         isl_st_table_find_or_add(ui, login_table_titles[i]);
     ISL_STAT_INIT_OK;
@@ -80,10 +82,12 @@ static void login_count(stat_tap_table_item_type *row, const isl_xrec *x)
     if (x->time_ns >= 0) {
         double ms = (double)x->time_ns / 1e6;
         bool first = timed == 1;
-        isl_st_set_float(row, LC_MIN, first || ms < row[LC_MIN].value.float_value ? ms : row[LC_MIN].value.float_value);
-        isl_st_set_float(row, LC_MAX, first || ms > row[LC_MAX].value.float_value ? ms : row[LC_MAX].value.float_value);
-        isl_st_set_float(row, LC_TOTAL, (first ? 0 : row[LC_TOTAL].value.float_value) + ms);
-        isl_st_set_float(row, LC_AVG, row[LC_TOTAL].value.float_value / timed);
+        double min = row[LC_MIN].user_data.float_value, max = row[LC_MAX].user_data.float_value;
+        double total = (first ? 0 : row[LC_TOTAL].user_data.float_value) + ms;
+        isl_st_set_ms(row, LC_MIN, &login_fields[LC_MIN], first || ms < min ? ms : min);
+        isl_st_set_ms(row, LC_MAX, &login_fields[LC_MAX], first || ms > max ? ms : max);
+        isl_st_set_ms(row, LC_TOTAL, &login_fields[LC_TOTAL], total);
+        isl_st_set_ms(row, LC_AVG, &login_fields[LC_AVG], total / timed);
     }
 }
 
@@ -178,13 +182,17 @@ enum {
 };
 
 static stat_tap_table_item session_fields[SC_N] = {
-    { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Session", "%7u" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Initiator                                   ", "%-44s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Target                                      ", "%-44s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "ISID        ", "%-12s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "TSIH  ", "%-6s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Type     ", "%-9s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Outcome                      ", "%-29s" },
+    /* Qt sorts by column 0 and sizes it a little too narrow for its title
+     * and the sort indicator: a right-aligned title loses its first letter.
+     * Left-aligned, the spaces are what is cut (tshark gets the title bare
+     * and prints the number with its format, whatever the alignment). */
+    { TABLE_ITEM_UINT, TAP_ALIGN_LEFT, "Session   ", "%7u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Initiator", "%-44s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Target", "%-44s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "ISID", "%-12s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "TSIH", "%-6s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Type", "%-9s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Outcome", "%-29s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Login time (ms)", "%15s" },
     { TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Connections", "%11u" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "HeaderDigest", "%-12s" },
@@ -204,6 +212,7 @@ static tap_param session_params[] = { { PARAM_FILTER, "filter", "Filter", NULL, 
 
 static ISL_STAT_INIT_RET sessions_init(stat_tap_table_ui *ui)
 {
+    isl_st_titles_for_front_end(ui);
     isl_st_table_find_or_add(ui, "Sessions");
     ISL_STAT_INIT_OK;
 }
@@ -299,7 +308,7 @@ static void session_leading_login(stat_tap_table_item_type *row, const isl_xrec 
     if (!x->failed && !x->redirected)
         isl_st_set_str_take(row, SC_TSIH, g_strdup_printf("0x%04x", x->sess->tsih));
     if (x->time_ns >= 0)
-        isl_st_set_str_take(row, SC_TIME, g_strdup_printf("%.3f", (double)x->time_ns / 1e6));
+        isl_st_set_ms(row, SC_TIME, &session_fields[SC_TIME], (double)x->time_ns / 1e6);
     if (x->failed || x->redirected || !l->nego)
         return;
     set_param(row, SC_HDIGEST, l, "HeaderDigest");

@@ -142,6 +142,7 @@ EXPECT = {
     "login.incomplete": E(1, "Login started before the capture", capture="mid-login-start.pcap"),
     "login.isid_type": E(4, "c00000000001"),
     "login.name_format": E(4, 'InitiatorName "myhost"'),
+    "login.slow": E(7, "Login took 5000.6 ms (threshold 3000 ms)"),
     "login.summary": E(7, "Normal login of iqn.2026-11.test.crafted:init1 to "
                           "iqn.2026-11.test.crafted:disk1 succeeded", capture="login-basic.pcap"),
 

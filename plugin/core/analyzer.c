@@ -12,11 +12,24 @@ static void pdu_free(gpointer p)
     g_free(r);
 }
 
+void isl_limits_default(isl_limits *lim)
+{
+    *lim = (isl_limits){
+        .max_sessions = 1000000, .max_text_bytes = 1u << 20, .max_keys = 1024, .max_pdus = 20000000,
+        /* open-iscsi and LIO log in within milliseconds on a LAN: seconds
+         * mean a retrying authentication server, DNS or a busy target */
+        .slow_login_ms = 3000,
+        .flap_logins = 5, .flap_interval_s = 60,
+    };
+}
+
 isl_analyzer *isl_analyzer_new(const isl_limits *limits)
 {
     isl_analyzer *a = g_new0(isl_analyzer, 1);
-    isl_limits def = { .max_sessions = 1000000, .max_text_bytes = 1u << 20, .max_keys = 1024, .max_pdus = 20000000 };
-    a->lim = limits ? *limits : def;
+    if (limits)
+        a->lim = *limits;
+    else
+        isl_limits_default(&a->lim);
     a->conns = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, isl_conn_free);
     a->sessions = g_ptr_array_new_with_free_func(isl_session_free);
     a->by_isid = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
@@ -31,6 +44,7 @@ isl_analyzer *isl_analyzer_new(const isl_limits *limits)
                              a->lim.flap_interval_s ? a->lim.flap_interval_s : ISL_STORY_FLAP_INTERVAL_DEFAULT };
         a->story = isl_story_new(&sc);
     }
+    a->shared.mute_legacy_keys = a->lim.mute_legacy_keys;
     return a;
 }
 

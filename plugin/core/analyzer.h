@@ -232,14 +232,23 @@ static inline const char *isl_in_endpoint(const isl_pdu_in *in, bool src)
     return e ? e : "";
 }
 
+/* The analysis settings: state caps, and the thresholds users tune (the
+ * preferences of the epan glue).  A zero-initialised member keeps the
+ * behaviour of an analyser without it: no slow-login Note, legacy keys
+ * noted. */
 typedef struct {
     unsigned max_sessions;     /* new sessions beyond this are not tracked (expert) */
     unsigned max_text_bytes;   /* per negotiation */
     unsigned max_keys;         /* distinct keys per negotiation */
     unsigned max_pdus;         /* analysed PDUs kept */
-    unsigned flap_logins;      /* relogin storm: logins of one identity ... (0: default) */
-    unsigned flap_interval_s;  /* ... within this many seconds (0: default) */
+    unsigned slow_login_ms;    /* login.slow above this login time; 0: never */
+    unsigned flap_logins;      /* relogin storm: this many successful logins of one */
+    unsigned flap_interval_s;  /* initiator+ISID+target within this many seconds */
+    bool mute_legacy_keys;     /* no Notes for RFC 3720 keys RFC 7143 removed */
 } isl_limits;
+
+/* The defaults isl_analyzer_new(NULL) uses. */
+void isl_limits_default(isl_limits *lim);
 
 typedef struct isl_analyzer isl_analyzer;
 

@@ -578,6 +578,19 @@ static void login_summary(const isl_feed_ctx *x, const isl_login *l)
                l->started_mid ? "completed (start not captured)" : "succeeded", "");
 }
 
+/* On the final response of a login whose start was captured: a Note when it
+ * took longer than the user's threshold (failed logins too: a target that
+ * takes seconds to refuse is as much worth a look). */
+static void check_slow(const isl_feed_ctx *x, const isl_login *l)
+{
+    unsigned limit = x->a->lim.slow_login_ms;
+    int64_t ns = x->in->ts_ns - l->first_ts;
+
+    if (!limit || l->started_mid || ns <= (int64_t)limit * 1000000)
+        return;
+    isl_report(isl_out(x), ISL_CHK_LOGIN_SLOW, "Login took %.1f ms (threshold %u ms)", (double)ns / 1e6, limit);
+}
+
 /* The final response (T=1, NSG=3, C=0): full feature phase (§6.3). */
 static void login_succeeds(const isl_feed_ctx *x, isl_login *l)
 {
@@ -599,6 +612,7 @@ static void login_succeeds(const isl_feed_ctx *x, isl_login *l)
     isl_snapshot(x->r, x->c);
     isl_add_xrec(x->r, disc ? ISL_X_DISCOVERY_LOGIN : ISL_X_NORMAL_LOGIN, s, 0, false, !l->started_mid,
                  l->started_mid ? -1 : ts - l->first_ts, l->first_frame, x->in->frame)->login = l;
+    check_slow(x, l);
     login_summary(x, l);
     story_end(x, l, ISL_STORY_SUCCESS);
 }
@@ -664,6 +678,7 @@ static void login_fails(const isl_feed_ctx *x, isl_login *l, const isl_text *txt
                    isl_nego_find_id(l->nego, ISL_KEY_AUTH_METHOD) ? "agreed no AuthMethod" : "skipped the security stage");
     if (l->stage == 0 && isl_nego_auth_method(l->nego))
         isl_nego_auth_end(l->nego, x->r->frame, true, out);
+    check_slow(x, l);
     if (!redirected)
         stage_failed(x, l);
     isl_xrec *lx = isl_add_xrec(x->r, s && s->type == ISL_ST_DISCOVERY ? ISL_X_DISCOVERY_LOGIN : ISL_X_NORMAL_LOGIN, s,

@@ -623,7 +623,8 @@ static bool key_use(const isl_nego *n, const isl_key_def *d, isl_side side, isl_
     }
     if (n->login && !n->leading && d->use == ISL_USE_LO && !(d->flags & ISL_KF_EVERY_LOGIN) && !reaction)
         isl_report(out, ISL_CHK_NEG_LO_ON_NON_LEADING, "%s sent in a non-leading login: it may only be negotiated on the leading connection", key);
-    if ((d->flags & ISL_KF_OBSOLETE) && !isl_is_reserved_constant(v) && !kst_find(n, d, NULL))
+    if ((d->flags & ISL_KF_OBSOLETE) && !isl_is_reserved_constant(v) && !kst_find(n, d, NULL) &&
+        !(n->shared && n->shared->mute_legacy_keys))
         isl_report(out, ISL_CHK_NEG_MARKER_OFFERED, "%s offered %s=%s (RFC 3720 key removed by RFC 7143)", isl_side_name(side), key, v);
     return wrong_stage;
 }

@@ -41,6 +41,7 @@ typedef struct isl_nego isl_nego;
 typedef struct {
     GHashTable *chap_challenges;  /* canonical challenge -> frame (GUINT_TO_POINTER) */
     unsigned max_keys;            /* cap on distinct keys per negotiation */
+    bool mute_legacy_keys;        /* no neg.marker_offered Notes (isl_limits) */
 } isl_nego_shared;
 
 isl_nego *isl_nego_new(bool login, bool leading, isl_session_type type, isl_nego_shared *shared);

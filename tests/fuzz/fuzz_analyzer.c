@@ -101,6 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     if (data[0]) {
+        isl_limits_default(&lim);
         lim.max_sessions = 1 + (data[0] & 3);
         lim.max_text_bytes = 64u << ((data[0] >> 2) & 3);
         lim.max_keys = 2 + ((data[0] >> 4) & 3) * 4;

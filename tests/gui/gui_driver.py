@@ -18,7 +18,9 @@ then:
   6. opens Statistics > Flow Graph, picks the flow type "iSCSI Login
      Flows" (the login ladder) and reads the dialog's item count;
   7. takes screenshots, closes the dialogs and checks that Wireshark is
-     still running.
+     still running;
+  8. with --frame, expands the iSCSI Login Analysis subtree of that frame
+     (Wireshark was started at it with -g) and takes a screenshot of it.
 
 It writes one JSON document (see `main`) and compares nothing itself.
 """
@@ -164,18 +166,115 @@ def press(acc):
     return a.doAction(0)
 
 
+def column_extents(dialog):
+    """Where each column of the dialog's table is, relative to the table's
+    visible area: [(title, left, width)], and the area's width."""
+    tree = find(dialog, lambda c: c.getRoleName() in ("tree", "tree table", "table"))
+    t = tree.queryTable()
+    tx, _, tw, _ = tree.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    cols = []
+    for c in range(t.nColumns):
+        h = t.getColumnHeader(c)
+        x, _, w, _ = h.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+        cols.append((t.getColumnDescription(c), x - tx, w))
+    return {"columns": cols, "width": tw}
+
+
 def x_window_ids(title):
     p = subprocess.run(["xdotool", "search", "--name", title], capture_output=True, text=True)
     return p.stdout.split()
 
 
-def screenshot(path, title=None, geometry=None):
+def place(title, geometry):
+    for wid in x_window_ids(title):
+        subprocess.run(["xdotool", "windowsize", wid, str(geometry[2]), str(geometry[3]),
+                        "windowmove", wid, str(geometry[0]), str(geometry[1])], check=False)
+    pump(1.5)
+
+
+def scroll_home(win):
+    """Every scroll bar of the window to its start (a dialog first drawn
+    narrow may keep its table scrolled a few pixels to the right)."""
+    def walk(acc, depth=0):
+        for c in children(acc):
+            try:
+                if c.getRoleName() == "scroll bar":
+                    v = c.queryValue()
+                    v.currentValue = v.minimumValue
+                elif depth < 12:
+                    walk(c, depth + 1)
+            except Exception:
+                continue
+    if win is not None:
+        walk(win)
+        pump(0.5)
+
+
+def screenshot(path, title=None, geometry=None, win=None):
+    """The window (title) placed at geometry, cropped to it: a picture for the docs."""
     if title and geometry:
-        for wid in x_window_ids(title):
-            subprocess.run(["xdotool", "windowsize", wid, str(geometry[2]), str(geometry[3]),
-                            "windowmove", wid, str(geometry[0]), str(geometry[1])], check=False)
-        pump(1.5)
-    subprocess.run(["import", "-window", "root", path], check=True)
+        place(title, geometry)
+        scroll_home(win)
+        subprocess.run(["import", "-window", "root", "-crop", "%dx%d+%d+%d" % (geometry[2], geometry[3], geometry[0], geometry[1]),
+                        "+repage", path], check=True)
+    else:
+        subprocess.run(["import", "-window", "root", path], check=True)
+
+
+def click(acc):
+    x, y, w, h = acc.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    subprocess.run(["xdotool", "mousemove", "--sync", str(x + min(w // 2, 60)), str(y + h // 2), "click", "1"], check=False)
+    pump(0.5)
+
+
+def packet_tree(app, frame, shot, res, timeout):
+    """The packet details of the frame Wireshark was started at (-g), with the
+    iSCSI Login Analysis subtree expanded (View > Expand Subtrees): a picture
+    for the docs, and the subtree's rows as Qt shows them."""
+    geometry = (10, 10, 1100, 860)
+    place(frame.name, geometry)
+
+    def details():
+        trees = []
+
+        def walk(acc, depth=0):
+            for c in children(acc):
+                if c.getRoleName() in ("tree", "tree table"):
+                    trees.append(c)
+                elif depth < 25:
+                    walk(c, depth + 1)
+        walk(frame)
+        for t in trees:
+            for i in range(t.childCount):
+                c = t.getChildAtIndex(i)
+                if c is not None and "iSCSI Login Analysis" in (c.name or ""):
+                    return t, c
+        return None
+    view = next(c for c in children(find(frame, lambda c: c.getRoleName() == "menu bar")) if c.name == "View")
+
+    def view_action(name):
+        item = next((c for c in menu_items(view) if c.name == name), None)
+        if item is not None:
+            press(item)
+            pump(1.0)
+    # The packet details alone: hide the packet list and the bytes.
+    view_action("Packet List")
+    view_action("Packet Bytes")
+    tree, row = wait_for("the iSCSI Login Analysis row of the packet details", details, timeout)
+    click(row)
+    view_action("Expand Subtrees")
+    # The keys as sent are long; the negotiated parameters tell the story.
+    keys = next((c for c in (tree.getChildAtIndex(i) for i in range(tree.childCount))
+                 if c is not None and (c.name or "").lstrip("[").startswith("Keys (")), None)
+    if keys is not None:
+        click(keys)
+        view_action("Collapse Subtrees")
+    pump(1.0)
+    res["tree_rows"] = [c.name for c in (tree.getChildAtIndex(i) for i in range(tree.childCount))
+                        if c is not None and c.name][:200]
+    x, y, w, h = tree.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    subprocess.run(["import", "-window", "root", "-crop", "%dx%d+%d+%d" % (w, h, x, y), "+repage", shot], check=True)
+    return shot
 
 
 FLOW_TYPE = "iSCSI Login Flows"
@@ -245,6 +344,7 @@ def main():
     ap.add_argument("--shots", required=True, help="screenshot file prefix")
     ap.add_argument("--filter", default="iscsi_login.session==2")
     ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--frame", type=int, default=0, help="frame whose packet details to show (0: none)")
     args = ap.parse_args()
 
     res = {"capture": args.capture, "filter": args.filter, "screenshots": []}
@@ -253,14 +353,18 @@ def main():
     ws_env = dict(os.environ)
     if os.environ.get("GUI_WIRESHARK_PRELOAD"):   # sanitizer runtime, for Wireshark only
         ws_env["LD_PRELOAD"] = os.environ["GUI_WIRESHARK_PRELOAD"]
-    ws = subprocess.Popen(["wireshark", "-r", args.capture, "-z", "iscsi,login"], stdout=log, stderr=subprocess.STDOUT,
-                          env=ws_env)
+    goto = ["-g", str(args.frame)] if args.frame else []
+    ws = subprocess.Popen(["wireshark", "-r", args.capture, *goto, "-z", "iscsi,login"], stdout=log,
+                          stderr=subprocess.STDOUT, env=ws_env)
     try:
         app = wait_for("Wireshark on the accessibility bus", wireshark_app(ws.pid), args.timeout)
         wait_for(f"the {LOGIN_TITLE} dialog opened by -z", lambda: window(app, LOGIN_TITLE), args.timeout)
         res["login_z"] = read_stable(app, LOGIN_TITLE, timeout=args.timeout)
+        # As the dialog opens (Wireshark's size, not the plugin's), then widened.
+        res["login_columns_opened"] = column_extents(window(app, LOGIN_TITLE))
         shot = args.shots + "-login.png"
-        screenshot(shot, LOGIN_TITLE, (10, 380, 1560, 520))
+        screenshot(shot, LOGIN_TITLE, (10, 380, 1560, 400), window(app, LOGIN_TITLE))
+        res["login_columns"] = column_extents(window(app, LOGIN_TITLE))
         res["screenshots"].append(shot)
 
         frame = wait_for("the main window", lambda: next((w for w in children(app) if w.getRoleName() == "frame"), None),
@@ -278,8 +382,10 @@ def main():
             press(sess_item)
             wait_for(f"the {SESSIONS_TITLE} dialog opened from the menu", lambda: window(app, SESSIONS_TITLE), args.timeout)
             res["sessions_menu"] = read_stable(app, SESSIONS_TITLE, timeout=args.timeout)
+            res["sessions_columns_opened"] = column_extents(window(app, SESSIONS_TITLE))
             shot = args.shots + "-sessions.png"
-            screenshot(shot, SESSIONS_TITLE, (10, 560, 2530, 420))
+            screenshot(shot, SESSIONS_TITLE, (10, 560, 2530, 260), window(app, SESSIONS_TITLE))
+            res["sessions_columns"] = column_extents(window(app, SESSIONS_TITLE))
             res["screenshots"].append(shot)
 
         # Retap with a display filter typed into the dialog, then without.
@@ -330,6 +436,10 @@ def main():
                 if btn is not None:
                     press(btn)
                     pump(0.5)
+
+        # The packet details of the frame given with --frame.
+        if args.frame:
+            res["screenshots"].append(packet_tree(app, frame, args.shots + "-tree.png", res, args.timeout))
         pump(2.0)
         res["alive_after_close"] = ws.poll() is None
         res["dialogs_left"] = [w.name for w in children(app) if "iSCSI" in (w.name or "")]
