@@ -9,9 +9,6 @@
 #include "core/keys.h"
 #include "core/summary.h"
 
-static const value_string session_type_vals[] = {
-    { ISL_ST_UNKNOWN, "Unknown" }, { ISL_ST_DISCOVERY, "Discovery" }, { ISL_ST_NORMAL, "Normal" }, { 0, NULL }
-};
 
 static proto_item *gen(proto_item *pi)
 {
@@ -34,16 +31,13 @@ static void add_reltime(proto_tree *t, int hf, tvbuff_t *tvb, int64_t ns)
  * inside a character. */
 static const char *u8cap(wmem_allocator_t *pool, const char *s, gsize cap)
 {
-    gchar *v;
-    char *r;
+    char *v, *r;
 
+    /* Valid text is shown whole (Wireshark cuts long labels itself); only
+     * repaired text is capped. */
     if (!s || g_utf8_validate(s, -1, NULL))
         return s;
-    v = g_utf8_make_valid(s, -1);
-    if (strlen(v) > cap) {
-        char *cut = g_utf8_find_prev_char(v, v + cap - 3 + 1);
-        memcpy(cut ? cut : v, "\xe2\x80\xa6", 4);   /* U+2026 and its NUL */
-    }
+    v = isl_utf8_cap(s, cap);
     r = wmem_strdup(pool, v);
     g_free(v);
     return r;
@@ -321,7 +315,7 @@ static void render_context(proto_tree *t, proto_item *ti, tvbuff_t *tvb, packet_
         if (r->target_name)
             gen(proto_tree_add_string(t, isl_plugin.hf.target_name, tvb, 0, 0, u8(pinfo->pool, r->target_name)));
         gen(proto_tree_add_string(t, isl_plugin.hf.session_type, tvb, 0, 0,
-                                  val_to_str_const(r->session_type, session_type_vals, "Unknown")));
+                                  isl_session_type_name((isl_session_type)r->session_type)));
         gen(proto_tree_add_bytes_with_length(t, isl_plugin.hf.isid, tvb, 0, 0, r->session->isid, 6));
         gen(proto_tree_add_uint(t, isl_plugin.hf.tsih, tvb, 0, 0, r->tsih));
     }

@@ -96,10 +96,8 @@ static char *pair_label(const isl_xrec *x)
     const char *target = x->target;
     if (!target)
         target = x->sess && x->sess->type == ISL_ST_DISCOVERY ? "(discovery)" : "(unknown)";
-    char *label = g_strdup_printf("%s -> %s", x->initiator ? x->initiator : "(unknown)", target), *valid;
-    if (g_utf8_validate(label, -1, NULL))
-        return label;
-    valid = g_utf8_make_valid(label, -1);
+    char *label = g_strdup_printf("%s -> %s", x->initiator ? x->initiator : "(unknown)", target);
+    char *valid = isl_utf8_cap(label, G_MAXSIZE);
     g_free(label);
     return valid;
 }
@@ -217,22 +215,10 @@ static ISL_STAT_INIT_RET sessions_init(stat_tap_table_ui *ui)
     ISL_STAT_INIT_OK;
 }
 
-static const char *session_type_name(isl_session_type t)
-{
-    switch (t) {
-    case ISL_ST_DISCOVERY: return "Discovery";
-    case ISL_ST_NORMAL: return "Normal";
-    default: return "Unknown";
-    }
-}
-
 /* A negotiated login parameter, "-" when it does not apply to the session
  * (isl_nego_value gives no value for an irrelevant key). */
-static void set_param(stat_tap_table_item_type *row, unsigned col, const isl_login *l, const char *key)
+static void set_param(stat_tap_table_item_type *row, unsigned col, const char *v)
 {
-    const isl_key_def *d = isl_key_lookup(key);
-    const char *v = d ? isl_nego_value(l->nego, d, NULL) : NULL;
-
     isl_st_set_str(row, col, v ? v : "-");
 }
 
@@ -242,8 +228,9 @@ static void session_new_row(stat_tap_table_item_type *row, const isl_session *s)
     isl_st_set_uint(row, SC_NUM, s->number);
     isl_st_set_str(row, SC_INITIATOR, "-");
     isl_st_set_str(row, SC_TARGET, "-");
-    isl_st_set_str_take(row, SC_ISID, g_strdup_printf("%02x%02x%02x%02x%02x%02x", s->isid[0], s->isid[1], s->isid[2],
-                                               s->isid[3], s->isid[4], s->isid[5]));
+    char isid[13];
+    isl_isid_format(s->isid, isid);
+    isl_st_set_str(row, SC_ISID, isid);
     isl_st_set_str(row, SC_TSIH, "-");
     isl_st_set_str(row, SC_OUTCOME, "-");
     isl_st_set_str(row, SC_TIME, "-");
@@ -268,18 +255,8 @@ static void session_problems(stat_tap_table_item_type *row, const isl_xrec *x)
     if (!x->problem || x->problem_severity + 1u <= shown || x->problem_severity >= G_N_ELEMENTS(sev))
         return;
     char *text = g_strdup_printf("%s: %s", sev[x->problem_severity], x->problem);
-    if (g_utf8_strlen(text, -1) > 120) {
-        char *cut = g_utf8_substring(text, 0, 119);
-        g_free(text);
-        text = g_strconcat(cut, "\u2026", NULL);
-        g_free(cut);
-    }
-    if (!g_utf8_validate(text, -1, NULL)) {
-        char *valid = g_utf8_make_valid(text, -1);
-        g_free(text);
-        text = valid;
-    }
-    isl_st_set_str_take(row, SC_FIRST_PROBLEM, text);
+    isl_st_set_str_take(row, SC_FIRST_PROBLEM, isl_utf8_cap(text, 160));
+    g_free(text);
     row[SC_FIRST_PROBLEM].user_data.uint_value = x->problem_severity + 1u;
 }
 
@@ -311,13 +288,13 @@ static void session_leading_login(stat_tap_table_item_type *row, const isl_xrec 
         isl_st_set_ms(row, SC_TIME, &session_fields[SC_TIME], (double)x->time_ns / 1e6);
     if (x->failed || x->redirected || !l->nego)
         return;
-    set_param(row, SC_HDIGEST, l, "HeaderDigest");
-    set_param(row, SC_DDIGEST, l, "DataDigest");
-    isl_st_set_str_take(row, SC_MRDSL_I, g_strdup_printf("%u", isl_nego_mrdsl(l->nego, ISL_SIDE_I, NULL)));
-    isl_st_set_str_take(row, SC_MRDSL_T, g_strdup_printf("%u", isl_nego_mrdsl(l->nego, ISL_SIDE_T, NULL)));
-    set_param(row, SC_MBL, l, "MaxBurstLength");
-    set_param(row, SC_FBL, l, "FirstBurstLength");
-    set_param(row, SC_ERL, l, "ErrorRecoveryLevel");
+    set_param(row, SC_HDIGEST, l->settled.header_digest);
+    set_param(row, SC_DDIGEST, l->settled.data_digest);
+    isl_st_set_str_take(row, SC_MRDSL_I, g_strdup_printf("%u", l->settled.mrdsl[ISL_SIDE_I]));
+    isl_st_set_str_take(row, SC_MRDSL_T, g_strdup_printf("%u", l->settled.mrdsl[ISL_SIDE_T]));
+    set_param(row, SC_MBL, l->settled.max_burst_length);
+    set_param(row, SC_FBL, l->settled.first_burst_length);
+    set_param(row, SC_ERL, l->settled.error_recovery_level);
 }
 
 static tap_packet_status sessions_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
@@ -339,7 +316,7 @@ static tap_packet_status sessions_packet(void *tapdata, packet_info *pinfo _U_, 
         isl_st_set_str(row, SC_INITIATOR, s->initiator_name);
     if (s->target_name)
         isl_st_set_str(row, SC_TARGET, s->target_name);
-    isl_st_set_str(row, SC_TYPE, session_type_name(s->type));
+    isl_st_set_str(row, SC_TYPE, isl_session_type_name(s->type));
 
     switch (x->kind) {
     case ISL_X_DISCOVERY_LOGIN:

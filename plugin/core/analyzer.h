@@ -44,6 +44,13 @@ typedef enum {
 } isl_xkind;
 const char *isl_xkind_name(isl_xkind k);
 
+/* What a login settled, computed once when it succeeds (for the tables,
+ * which only format it).  NULL: the key does not apply (irrelevant). */
+typedef struct {
+    const char *header_digest, *data_digest, *max_burst_length, *first_burst_length, *error_recovery_level;
+    uint32_t mrdsl[2];         /* MaxRecvDataSegmentLength each side declared (isl_side) */
+} isl_settled;
+
 typedef struct isl_session isl_session;
 typedef struct isl_conn isl_conn;
 typedef struct isl_login isl_login;
@@ -104,6 +111,7 @@ struct isl_login {
     uint16_t last_index;
     const struct isl_pdu *first_pdu;
     isl_story_login story;     /* attempt, retries, redirect links (story.h) */
+    isl_settled settled;       /* once it succeeded */
     bool story_fed;            /* its identity was seen: the story knows it */
 };
 
@@ -282,6 +290,14 @@ const isl_session *isl_analyzer_session(const isl_analyzer *a, unsigned i);
 /* Sessions indexed under this ISID (6 bytes): live ones, plus those that ended
  * since the ISID last started a session.  For tests. */
 unsigned isl_analyzer_isid_sessions(const isl_analyzer *a, const uint8_t *isid);
+
+/* "Discovery", "Normal", "Unknown" */
+const char *isl_session_type_name(isl_session_type t);
+/* "800000000101": an ISID as the tables show it (13 bytes with the NUL). */
+void isl_isid_format(const uint8_t *isid, char out[13]);
+/* s as valid UTF-8, cut to at most max bytes with an ellipsis when longer.
+ * Caller frees. */
+char *isl_utf8_cap(const char *s, size_t max);
 
 /* Login stage names for display. */
 const char *isl_stage_name(uint8_t csg);

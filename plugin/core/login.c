@@ -15,6 +15,36 @@ const char *isl_outcome_name(isl_outcome o)
     return "?";
 }
 
+const char *isl_session_type_name(isl_session_type t)
+{
+    switch (t) {
+    case ISL_ST_DISCOVERY: return "Discovery";
+    case ISL_ST_NORMAL: return "Normal";
+    default: return "Unknown";
+    }
+}
+
+void isl_isid_format(const uint8_t *isid, char out[13])
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 6; i++) {
+        out[2 * i] = hex[isid[i] >> 4];
+        out[2 * i + 1] = hex[isid[i] & 15];
+    }
+    out[12] = '\0';
+}
+
+char *isl_utf8_cap(const char *s, size_t max)
+{
+    char *v = g_utf8_validate(s, -1, NULL) ? g_strdup(s) : g_utf8_make_valid(s, -1);
+    if (max > 4 && strlen(v) > max) {
+        /* the last whole character that leaves room for U+2026 and the NUL */
+        char *cut = g_utf8_find_prev_char(v, v + max - 3 + 1);
+        memcpy(cut ? cut : v, "\xe2\x80\xa6", 4);
+    }
+    return v;
+}
+
 const char *isl_stage_name(uint8_t csg)
 {
     switch (csg) {
@@ -534,10 +564,27 @@ static void response_ends_stage(const isl_feed_ctx *x, isl_login *l)
 
 /* What full feature phase inherits from the login: digests and the
  * receive limits per side. */
+static const char *settled_value(const isl_login *l, isl_key_id id)
+{
+    return isl_nego_value(l->nego, isl_key_by_id(id), NULL);
+}
+
+/* The values the tables show, computed once. */
+static void login_settles(isl_login *l)
+{
+    isl_settled *v = &l->settled;
+    v->header_digest = settled_value(l, ISL_KEY_HEADER_DIGEST);
+    v->data_digest = settled_value(l, ISL_KEY_DATA_DIGEST);
+    v->max_burst_length = settled_value(l, ISL_KEY_MAX_BURST_LENGTH);
+    v->first_burst_length = settled_value(l, ISL_KEY_FIRST_BURST_LENGTH);
+    v->error_recovery_level = settled_value(l, ISL_KEY_ERROR_RECOVERY_LEVEL);
+    for (int sd = 0; sd < 2; sd++)
+        v->mrdsl[sd] = isl_nego_mrdsl(l->nego, (isl_side)sd, NULL);
+}
+
 static void conn_enters_ffp(isl_conn *c, const isl_login *l)
 {
-    const isl_key_def *hd = isl_key_lookup("HeaderDigest"), *dd = isl_key_lookup("DataDigest");
-    const char *hv = isl_nego_value(l->nego, hd, NULL), *dv = isl_nego_value(l->nego, dd, NULL);
+    const char *hv = l->settled.header_digest, *dv = l->settled.data_digest;
     c->hd = hv && !strcmp(hv, "CRC32C");
     c->dd = dv && !strcmp(dv, "CRC32C");
     /* A default only counts when the whole login was captured: a
@@ -605,6 +652,7 @@ static void login_succeeds(const isl_feed_ctx *x, isl_login *l)
     x->r->login_final = true;
     x->c->state = CONN_FFP;
     isl_nego_finish(l->nego, x->in->frame, isl_out(x));
+    login_settles(l);
     if (s && !l->saw_tpgt && !l->started_mid && s->type == ISL_ST_NORMAL)
         isl_report(isl_out(x), ISL_CHK_LOGIN_NO_TPGT, "Normal session login succeeded without TargetPortalGroupTag from the target");
     conn_enters_ffp(x->c, l);

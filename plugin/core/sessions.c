@@ -46,7 +46,9 @@ const isl_session *isl_analyzer_session(const isl_analyzer *a, unsigned i)
 
 char *isl_isid_str(const uint8_t *isid)
 {
-    return g_strdup_printf("0x%02x%02x%02x%02x%02x%02x", isid[0], isid[1], isid[2], isid[3], isid[4], isid[5]);
+    char hex[13];
+    isl_isid_format(isid, hex);
+    return g_strconcat("0x", hex, NULL);
 }
 
 static gint64 isid_key(const uint8_t *isid)
