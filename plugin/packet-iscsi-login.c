@@ -262,11 +262,11 @@ static void register_prefs(void)
     prefs_register_uint_preference(m, "slow_login_ms", "Slow login threshold (ms)",
         "A login (first Login Request to final Login Response) slower than this many milliseconds gets "
         "the Note iscsi_login.login.slow; 0 disables it", 10, &isl_plugin.prefs.slow_login_ms);
-    prefs_register_uint_preference(m, "flap_logins", "Relogin storm: logins",
-        "This many successful logins of one initiator, ISID and target within the relogin storm interval "
-        "make a relogin storm (at least 2)", 10, &isl_plugin.prefs.flap_logins);
-    prefs_register_uint_preference(m, "flap_interval", "Relogin storm: interval (s)",
-        "The window, in seconds, in which the relogin storm logins are counted", 10, &isl_plugin.prefs.flap_interval);
+    prefs_register_uint_preference(m, "flap_logins", "Flapping: logins",
+        "This many successful logins of one initiator, ISID and target within the flapping interval "
+        "make the session flapping (session.flapping; at least 2)", 10, &isl_plugin.prefs.flap_logins);
+    prefs_register_uint_preference(m, "flap_interval", "Flapping: interval (s)",
+        "The window, in seconds, in which those logins are counted", 10, &isl_plugin.prefs.flap_interval);
     prefs_register_bool_preference(m, "note_legacy_keys", "Note RFC 3720 legacy keys",
         "Raise a Note (iscsi_login.neg.marker_offered) when a side offers a key RFC 7143 removed "
         "(IFMarker, OFMarker, IFMarkInt, OFMarkInt); answers that break RFC 7143 stay Warnings",

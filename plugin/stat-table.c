@@ -158,7 +158,7 @@ stat_tap_table *isl_st_table_at(const void *tapdata, guint i)
     return tables && i < tables->len ? g_array_index(tables, stat_tap_table *, i) : NULL;
 }
 
-int isl_st_format_width(const char *format)
+static int format_width(const char *format)
 {
     const char *p = format ? strchr(format, '%') : NULL;
 
@@ -166,7 +166,7 @@ int isl_st_format_width(const char *format)
         return 0;
     for (p++; *p == '-' || *p == '+' || *p == ' ' || *p == '0' || *p == '#'; p++)
         ;
-    return g_ascii_isdigit(*p) ? atoi(p) : 0;
+    return g_ascii_isdigit(*p) ? (int)g_ascii_strtoll(p, NULL, 10) : 0;
 }
 
 /* Column titles.  tshark prints every title followed by " |", then every
@@ -184,7 +184,7 @@ void isl_st_titles_for_front_end(stat_tap_table_ui *ui)
         return;
     for (size_t i = 0; i < ui->nfields; i++) {
         stat_tap_table_item *f = &ui->fields[i];
-        int w = isl_st_format_width(f->field_format);
+        int w = format_width(f->field_format);
         /* without the room some titles keep for Qt's sort indicator */
         char *bare = g_strstrip(g_strdup(f->column_name));
         char *cli = f->align == TAP_ALIGN_RIGHT ? g_strdup_printf("%*s", w, bare) : g_strdup_printf("%-*s", w, bare);
@@ -206,6 +206,6 @@ void isl_st_titles_for_front_end(stat_tap_table_ui *ui)
  * user_data.float_value for the sums. */
 void isl_st_set_ms(stat_tap_table_item_type *row, unsigned col, const stat_tap_table_item *field, double ms)
 {
-    isl_st_set_str_take(row, col, g_strdup_printf("%*.3f", isl_st_format_width(field->field_format), ms));
+    isl_st_set_str_take(row, col, g_strdup_printf("%*.3f", format_width(field->field_format), ms));
     row[col].user_data.float_value = ms;
 }

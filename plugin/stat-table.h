@@ -20,8 +20,6 @@ void isl_st_tables_free_item(stat_tap_table *t, guint row, guint col, stat_tap_t
 
 stat_tap_table *isl_st_table_find_or_add(stat_tap_table_ui *ui, const char *title);
 
-/* The width a printf format gives its value ("%-48s": 48, "%8.3f": 8; 0 if none). */
-int isl_st_format_width(const char *format);
 /* Call first in every stat_tap_init_cb: the column titles for the front end
  * at hand (bare in Qt's dialog, padded to their column's width in tshark). */
 void isl_st_titles_for_front_end(stat_tap_table_ui *ui);

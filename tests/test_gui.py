@@ -283,7 +283,7 @@ def test_gui_columns_sized_to_their_content(tshark, xserver, capture, dialog):
 def test_gui_times_in_ms_with_three_decimals(tshark, xserver, capture):
     """As tshark prints them (Qt shows a float column with six decimals)."""
     res = run_gui(tshark, xserver, capture)
-    times = [c for row in res["login_z"]["rows"] for c in row[4:8] if c.strip()]
+    times = [c for row in res["login_z"]["rows"] for c in row[5:9] if c.strip()]
     times += [row[7] for row in res["sessions_menu"]["rows"] if row[7].strip() not in ("", "-")]
     assert times
     bad = [t for t in times if not re.fullmatch(r"\s*\d+\.\d{3}", t)]
