@@ -36,14 +36,23 @@ def test_registered(tshark):
     assert "     flow,iscsi_login\n" in p.stdout + p.stderr   # tshark 4.0 prints the list on stderr
 
 
+def one_node(text):
+    """What of a loopback (one address) graph is ours: the times and the
+    comment column.  How tshark draws arrows between two ports of one node
+    is its own and differs between releases (4.0 overruns its line, 4.4
+    pads it); two-address graphs are compared whole below."""
+    return [(line.split("|")[1].strip(), line.rsplit("|", 1)[1]) for line in text.splitlines()
+            if "Session " in line or "No session: " in line]
+
+
 def test_discovery_login_sendtargets_logout(tshark):
-    assert flow(tshark, "real/discovery.pcap", "network") == DISCOVERY_NETWORK
+    assert one_node(flow(tshark, "real/discovery.pcap", "network")) == one_node(DISCOVERY_NETWORK)
 
 
 def test_failed_login(tshark):
     """CHAP with a wrong password: the final response has no stage step (T, CSG
     and NSG are reserved with a non-zero status), its status and the outcome."""
-    assert flow(tshark, "real/chap-bad-password.pcap", "network") == CHAP_BAD_PASSWORD_NETWORK
+    assert one_node(flow(tshark, "real/chap-bad-password.pcap", "network")) == one_node(CHAP_BAD_PASSWORD_NETWORK)
 
 
 def test_continued_text_standard(tshark):
