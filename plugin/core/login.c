@@ -300,7 +300,7 @@ static void request_stage_codes(const isl_feed_ctx *x, isl_login *l, bool first)
  * type (§11.12, §13): or the capture started in the middle of the login. */
 /* The login's place in its identity's story: which attempt, after how many
  * failures, whether it follows a redirect.  The retry Note rests on no RFC
- * clause: retrying is the initiator's business (§6.9 recommends backing off). */
+ * clause: retrying is the initiator's business. */
 static void story_start(const isl_feed_ctx *x, isl_login *l)
 {
     const isl_session *s = l->session;
