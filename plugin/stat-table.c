@@ -17,6 +17,8 @@
 #include <epan/stat_tap_ui.h>
 
 #include "stat-table.h"
+#include <math.h>
+#include <stdio.h>
 
 /* Empties an item's value; its user_data (a row's sort key) stays. */
 static void item_clear(stat_tap_table_item_type *it)
@@ -197,15 +199,58 @@ void isl_st_titles_for_front_end(stat_tap_table_ui *ui)
     }
 }
 
+/* "%*.3f" of ms, without printf's exact float formatting, which cost more
+ * than the rest of the login table together (four cells per row, three rows
+ * per login).  ms * 1000 is within a few ulps of the exact product, so the
+ * rounding is the same as printf's unless that product lies next to a tie;
+ * there, and for values out of range, printf decides. */
+static size_t format_ms(char *buf, size_t size, int width, double ms)
+{
+    double scaled = ms * 1000.0;
+    char digits[32];
+    size_t n = 0, len;
+
+    if (!(scaled >= 0 && scaled < 1e15) || fabs(scaled - floor(scaled) - 0.5) <= 1e-9 + scaled * 1e-15)
+        return (size_t)snprintf(buf, size, "%*.3f", width, ms);
+    uint64_t v = (uint64_t)llround(scaled);
+    for (int i = 0; i < 3; i++, v /= 10)
+        digits[n++] = (char)('0' + v % 10);
+    digits[n++] = '.';
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    len = (size_t)width > n ? (size_t)width : n;
+    if (len + 1 > size)
+        return (size_t)snprintf(buf, size, "%*.3f", width, ms);
+    memset(buf, ' ', len - n);
+    for (size_t i = 0; i < n; i++)
+        buf[len - 1 - i] = digits[i];
+    buf[len] = '\0';
+    return len;
+}
+
 /* Qt shows a TABLE_ITEM_FLOAT with six decimals, whatever the format; the
  * CLI prints the format.  So times are text, three decimals like the CLI,
  * padded to the column's width: Qt sorts text columns by strcmp, and a
  * leading space sorts before every digit, so the sort stays numeric (a
  * wider number starts with a digit and sorts after).  The padding costs no
  * width in Qt, where the title is as wide.  The number itself stays in
- * user_data.float_value for the sums. */
+ * user_data.float_value for the sums.  A cell whose text keeps its length
+ * (the common case: totals and averages change on every login) is
+ * rewritten in place. */
 void isl_st_set_ms(stat_tap_table_item_type *row, unsigned col, const stat_tap_table_item *field, double ms)
 {
-    isl_st_set_str_take(row, col, g_strdup_printf("%*.3f", format_width(field->field_format), ms));
-    row[col].user_data.float_value = ms;
+    char buf[64];
+    size_t len = format_ms(buf, sizeof buf, format_width(field->field_format), ms);
+    stat_tap_table_item_type *it = &row[col];
+
+    if (len < sizeof buf && it->type == TABLE_ITEM_STRING && it->value.string_value &&
+        strlen(it->value.string_value) == len)
+        memcpy((char *)it->value.string_value, buf, len);
+    else if (len < sizeof buf)
+        isl_st_set_str(row, col, buf);
+    else
+        isl_st_set_str_take(row, col, g_strdup_printf("%*.3f", format_width(field->field_format), ms));
+    it->user_data.float_value = ms;
 }
