@@ -63,9 +63,8 @@ static pending_frame *pending(packet_info *pinfo)
     return pf;
 }
 
-static wrap_conv *conn_state(packet_info *pinfo)
+static wrap_conv *conn_state_of(conversation_t *conv)
 {
-    conversation_t *conv = find_or_create_conversation(pinfo);
     wrap_conv *wc = conversation_get_proto_data(conv, isl_plugin.proto);
     if (!wc) {
         wc = wmem_new0(wmem_file_scope(), wrap_conv);
@@ -74,13 +73,37 @@ static wrap_conv *conn_state(packet_info *pinfo)
     return wc;
 }
 
-/* First pass: a PDU tied to a session; remember where the connection's
- * session changes. */
-static void note_session(packet_info *pinfo, const isl_pdu *r)
+static wrap_conv *conn_state(packet_info *pinfo)
 {
-    wrap_conv *wc = conn_state(pinfo);
+    return conn_state_of(find_or_create_conversation(pinfo));
+}
+
+/* TCP's data of the frame's connection, from the conversation this file
+ * looks up anyway.  get_tcp_conversation_data() with a conversation given
+ * would also clear TCP's per-frame analysis pointer, which TCP still uses
+ * after the iSCSI dissector returns: so only the lookup it does itself. */
+static struct tcp_analysis *tcp_data(conversation_t **conv, packet_info *pinfo)
+{
+    struct tcp_analysis *t;
+
+    if (!*conv)
+        *conv = find_or_create_conversation(pinfo);
+    t = isl_plugin.proto_tcp > 0 ? conversation_get_proto_data(*conv, isl_plugin.proto_tcp) : NULL;
+    return t ? t : get_tcp_conversation_data(NULL, pinfo);
+}
+
+/* First pass: a PDU tied to a session; remember where the connection's
+ * session changes.  The connection's state rides with the analysis's own
+ * connection: a conversation lookup per PDU cost more than the check. */
+static void note_session(packet_info *pinfo, isl_pdu *r)
+{
+    wrap_conv *wc = isl_conn_user(r);
     conn_session *s;
 
+    if (!wc) {
+        wc = conn_state(pinfo);
+        isl_conn_set_user(r, wc);
+    }
     if (wc->sessions && wc->sessions->number == r->session_number)
         return;
     s = wmem_new(wmem_file_scope(), conn_session);
@@ -212,6 +235,7 @@ void isl_analyse_pdus(tvbuff_t *tvb, packet_info *pinfo, guint end, bool check_p
 {
     struct tcp_analysis *tcpd = NULL;
     wrap_conv *wc = NULL;
+    conversation_t *conv = NULL;    /* looked up once per call: the lookup costs more than the rest */
     guint off = 0;
 
     while (off + ISL_BHS_LEN <= end) {
@@ -228,13 +252,17 @@ void isl_analyse_pdus(tvbuff_t *tvb, packet_info *pinfo, guint end, bool check_p
         hdr = ISL_BHS_LEN + (b.opcode == ISL_OP_SCSI_CMD ? 4u * b.ahs_words : 0);
         len = hdr + ((dsl + 3) & ~3u);
         if (b.opcode != ISL_OP_LOGIN_REQ && b.opcode != ISL_OP_LOGIN_RSP)
-            add_digests(tvb, wc ? wc : (wc = conn_state(pinfo)), off, dsl, &hdr, &len);
+        {
+            if (!wc)
+                wc = conn_state_of(conv ? conv : (conv = find_or_create_conversation(pinfo)));
+            add_digests(tvb, wc, off, dsl, &hdr, &len);
+        }
         /* SCSI data traffic: a few header bytes read, nothing else. */
         if (isl_opcode_wanted(b.opcode)) {
             gint rem = tvb_reported_length_remaining(tvb, off), data_cap;
             guint32 own = isl_bhs_pdu_len(&b);
 
-            if (!tcpd && !(tcpd = get_tcp_conversation_data(NULL, pinfo)))
+            if (!tcpd && !(tcpd = tcp_data(&conv, pinfo)))
                 return;
             data_cap = tvb_captured_length_remaining(tvb, off + hdr);
             /* The iSCSI dissector takes the DataSegmentLength of a Logout as

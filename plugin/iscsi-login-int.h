@@ -80,6 +80,7 @@ typedef struct {
     dissector_handle_t wrap_handle; /* no protocol of its own: adds no layer */
     isl_heur_fn builtin_heur;
     int proto_iscsi;                /* -1 when there is no iSCSI dissector */
+    int proto_tcp;
     isl_iscsi_prefs iscsi;
     isl_prefs prefs;
     /* Per capture file (init/cleanup). */

@@ -310,10 +310,10 @@ static void render_context(proto_tree *t, proto_item *ti, tvbuff_t *tvb, packet_
     if (r->session_number) {
         proto_item_append_text(ti, ", Session %u", r->session_number);
         gen(proto_tree_add_uint(t, isl_plugin.hf.session, tvb, 0, 0, r->session_number));
-        if (r->initiator_name)
-            gen(proto_tree_add_string(t, isl_plugin.hf.initiator_name, tvb, 0, 0, u8(pinfo->pool, r->initiator_name)));
-        if (r->target_name)
-            gen(proto_tree_add_string(t, isl_plugin.hf.target_name, tvb, 0, 0, u8(pinfo->pool, r->target_name)));
+        if (isl_pdu_initiator(r))
+            gen(proto_tree_add_string(t, isl_plugin.hf.initiator_name, tvb, 0, 0, u8(pinfo->pool, isl_pdu_initiator(r))));
+        if (isl_pdu_target(r))
+            gen(proto_tree_add_string(t, isl_plugin.hf.target_name, tvb, 0, 0, u8(pinfo->pool, isl_pdu_target(r))));
         gen(proto_tree_add_string(t, isl_plugin.hf.session_type, tvb, 0, 0,
                                   isl_session_type_name((isl_session_type)r->session_type)));
         gen(proto_tree_add_bytes_with_length(t, isl_plugin.hf.isid, tvb, 0, 0, r->session->isid, 6));
@@ -386,13 +386,15 @@ void isl_render_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const i
     proto_tree *t = proto_item_add_subtree(ti, isl_plugin.ett.top);
 
     gen(ti);
-    render_context(t, ti, tvb, pinfo, r);
-    /* Key and parameter lists are long strings: build them only for a tree. */
-    if (tree && r->login_final && r->login)
+    /* Without a tree (tshark -q) only expert infos and tap records are wanted:
+     * items and the strings they would show are not built at all. */
+    if (t)
+        render_context(t, ti, tvb, pinfo, r);
+    if (t && r->login_final && r->login)
         render_login(t, tvb, pinfo->pool, r);
-    if (tree && r->text_final && r->textx)
+    if (t && r->text_final && r->textx)
         render_text(t, tvb, pinfo, r);
-    if (r->logout)
+    if (t && r->logout)
         render_logout(t, tvb, r);
     for (const isl_finding *f = r->findings.head; f; f = f->next)
         add_finding(t, pinfo, tvb, &isl_plugin.ei[f->check], u8cap(pinfo->pool, f->msg, 200));

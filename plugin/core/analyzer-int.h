@@ -9,6 +9,7 @@
 #include "analyzer.h"
 #include "bhs.h"
 #include "text.h"
+#include "arena.h"
 #include <string.h>
 
 #define TTT_NONE 0xffffffffu   /* reserved tag (§11.1): no task, no transfer */
@@ -41,6 +42,7 @@ struct isl_conn {
     uint32_t fp[2][FP_RING], fp_frame[2][FP_RING];
     unsigned fp_pos[2];
     GHashTable *pings;            /* NOP ping tag -> isl_pdu* */
+    void *user;                   /* the caller's (isl_conn_user) */
 };
 
 struct isl_analyzer {
@@ -54,6 +56,7 @@ struct isl_analyzer {
     bool session_cap_reported, pdu_cap_reported;
     uint32_t pdu_cap_frame;       /* where the PDU cap was reached; later PDUs get no record */
     isl_story *story;             /* runs of attempts, redirects, relogin storms */
+    isl_arena *arena;             /* records, logins, sessions, key states, texts: freed with the analysis */
 };
 
 /* The PDU being fed, handed down to the handler of its opcode. */

@@ -8,8 +8,7 @@ static void pdu_free(gpointer p)
 {
     isl_pdu *r = p;
     isl_findings_clear(&r->findings);
-    g_free(r->xrecs);
-    g_free(r);
+    g_free(r->xrecs);   /* r itself is in the arena */
 }
 
 void isl_limits_default(isl_limits *lim)
@@ -26,6 +25,7 @@ void isl_limits_default(isl_limits *lim)
 isl_analyzer *isl_analyzer_new(const isl_limits *limits)
 {
     isl_analyzer *a = g_new0(isl_analyzer, 1);
+    a->arena = isl_arena_new();
     if (limits)
         a->lim = *limits;
     else
@@ -36,8 +36,9 @@ isl_analyzer *isl_analyzer_new(const isl_limits *limits)
     a->pdus = g_ptr_array_new_with_free_func(pdu_free);
     a->logins = g_ptr_array_new_with_free_func(isl_login_free);
     a->textxs = g_ptr_array_new_with_free_func(isl_textx_free);
-    a->logouts = g_ptr_array_new_with_free_func(g_free);
+    a->logouts = g_ptr_array_new();    /* in the arena */
     a->shared.chap_challenges = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    a->shared.arena = a->arena;
     a->shared.max_keys = a->lim.max_keys;
     {
         isl_story_cfg sc = { a->lim.flap_logins ? a->lim.flap_logins : ISL_STORY_FLAP_LOGINS_DEFAULT,
@@ -61,6 +62,7 @@ void isl_analyzer_free(isl_analyzer *a)
     g_hash_table_destroy(a->by_isid);
     g_ptr_array_free(a->sessions, TRUE);
     g_hash_table_destroy(a->shared.chap_challenges);
+    isl_arena_free(a->arena);   /* last: everything above may point into it */
     g_free(a);
 }
 
@@ -119,7 +121,7 @@ static bool scsi_cmd_wanted(const isl_conn *c)
 
 static isl_pdu *record_new(isl_analyzer *a, const isl_pdu_in *in, const isl_bhs *b)
 {
-    isl_pdu *r = g_new0(isl_pdu, 1);
+    isl_pdu *r = isl_arena_new0(a->arena, isl_pdu);
     r->frame = in->frame;
     r->aside = in->aside;
     r->ts = in->ts_ns;
@@ -298,6 +300,17 @@ isl_pdu *isl_analyzer_feed(isl_analyzer *a, const isl_pdu_in *in)
     return x.r;
 }
 
+void *isl_conn_user(const isl_pdu *r)
+{
+    return r->conn ? r->conn->user : NULL;
+}
+
+void isl_conn_set_user(isl_pdu *r, void *user)
+{
+    if (r->conn)
+        r->conn->user = user;
+}
+
 /* A frame whose iSCSI PDUs the caller could not hand over (another path
  * reached Wireshark's iSCSI dissector): a record that says so, so that the
  * frame is never silently left without analysis. */
@@ -312,7 +325,7 @@ isl_pdu *isl_analyzer_unanalysed(isl_analyzer *a, uint32_t frame, int64_t ts_ns,
     for (unsigned i = 0; i < n; i++)
         if (v[i]->unanalysed)
             return v[i];
-    r = g_new0(isl_pdu, 1);
+    r = isl_arena_new0(a->arena, isl_pdu);
     r->frame = frame;
     r->ts = ts_ns;
     r->pdu_index = (uint16_t)n;

@@ -182,14 +182,12 @@ typedef struct {
 } isl_xrec;
 
 /* Kept for every analysed PDU of the capture: members ordered by size so
- * that there is no padding (144 bytes). */
+ * that there is no padding (128 bytes), flags as bits. */
 typedef struct isl_pdu {
     int64_t ts;
     int64_t rtt_ns;            /* -1 when not a response */
     isl_session *session;      /* NULL when it could not be tied */
     isl_conn *conn;
-    /* snapshots, so that every pass shows the same thing */
-    const char *initiator_name, *target_name;
     isl_login *login;
     isl_textx *textx;
     isl_logoutx *logout;
@@ -205,14 +203,30 @@ typedef struct isl_pdu {
     uint16_t tsih, cid;
     uint8_t opcode, flags;
     uint8_t session_type;      /* isl_session_type */
-    bool aside;                /* isl_pdu_in.aside */
-    bool cid_known;
-    bool continued;            /* C=1: text continues in the next PDU */
-    bool data_truncated;       /* data segment not fully captured */
-    bool login_final;          /* final Login Response: render the login summary */
-    bool text_final;
-    bool unanalysed;           /* a frame the analysis could not see (isl_analyzer_unanalysed) */
+    bool aside : 1;            /* isl_pdu_in.aside */
+    bool cid_known : 1;
+    bool continued : 1;        /* C=1: text continues in the next PDU */
+    bool data_truncated : 1;   /* data segment not fully captured */
+    bool login_final : 1;      /* final Login Response: render the login summary */
+    bool text_final : 1;
+    bool unanalysed : 1;       /* a frame the analysis could not see (isl_analyzer_unanalysed) */
+    /* Snapshots, so that every pass shows the same thing: whether the
+     * session's names were known at this PDU (a session learns each name
+     * once and keeps it, so a bit stands for the pointer). */
+    bool initiator_known : 1;
+    bool target_known : 1;
 } isl_pdu;
+
+/* The session's initiator and target names as known at this PDU, or NULL. */
+static inline const char *isl_pdu_initiator(const isl_pdu *r)
+{
+    return r->initiator_known && r->session ? r->session->initiator_name : NULL;
+}
+
+static inline const char *isl_pdu_target(const isl_pdu *r)
+{
+    return r->target_known && r->session ? r->session->target_name : NULL;
+}
 
 typedef struct {
     uint32_t frame;
@@ -277,6 +291,12 @@ bool isl_login_unfinished_at(const isl_login *l, const struct isl_pdu *r);
 isl_xrec isl_login_unfinished_xrec(const isl_login *l);
 /* True on the first PDU of a login. */
 bool isl_login_first_at(const isl_login *l, const struct isl_pdu *r);
+
+/* A pointer the caller keeps with the connection of a record (NULL until
+ * set; records without a connection have none): its own per-connection
+ * state, found without a lookup of its own on every PDU. */
+void *isl_conn_user(const isl_pdu *r);
+void isl_conn_set_user(isl_pdu *r, void *user);
 
 /* Record that frame carried iSCSI PDUs the caller could not feed (the
  * state.unanalysed expert); at most one record per frame. */

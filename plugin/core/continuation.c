@@ -38,7 +38,7 @@ static void chain_continue(const isl_feed_ctx *x, isl_cchain *ch)
 static isl_text *chain_close(const isl_feed_ctx *x, isl_cchain *ch)
 {
     bool trunc = !chain_append(x, ch, ch->trunc);
-    isl_text *t = isl_text_split(ch->buf->data, ch->buf->len);
+    isl_text *t = isl_text_split_in(x->a->arena, ch->buf->data, ch->buf->len);
     x->r->continued_from = ch->first;
     g_byte_array_free(ch->buf, TRUE);
     ch->buf = NULL;
@@ -60,7 +60,7 @@ isl_text *isl_assemble(const isl_feed_ctx *x, isl_side side)
     }
     if (ch->buf)
         return chain_close(x, ch);
-    t = isl_text_split(x->data, x->dlen);
+    t = isl_text_split_in(x->a->arena, x->data, x->dlen);
     if (x->r->data_truncated)
         isl_text_mark_truncated(t);
     return t;

@@ -100,8 +100,7 @@ void isl_login_free(gpointer p)
     for (guint i = 0; i < l->texts->len; i++)
         isl_text_free(g_array_index(l->texts, isl_login_text, i).text);
     g_array_free(l->texts, TRUE);
-    g_free(l->redirect);
-    g_free(l);
+    g_free(l->redirect);   /* l itself is in the arena */
 }
 
 static void keep_kv(isl_login *l, isl_text *t, isl_side side, uint8_t stage, uint32_t frame)
@@ -153,11 +152,12 @@ bool isl_login_unfinished_at(const isl_login *l, const isl_pdu *r)
 
 static isl_login *login_new(const isl_feed_ctx *x)
 {
-    isl_login *l = g_new0(isl_login, 1);
+    isl_login *l = isl_arena_new0(x->a->arena, isl_login);
     l->conn = x->c;
     l->first_frame = x->in->frame;
     l->first_ts = x->in->ts_ns;
-    l->texts = g_array_new(FALSE, FALSE, sizeof(isl_login_text));
+    /* a security and an operational stage: four texts, without a realloc */
+    l->texts = g_array_sized_new(FALSE, FALSE, sizeof(isl_login_text), 4);
     l->outcome = ISL_OUT_IN_PROGRESS;
     l->stage_frame = x->in->frame;
     l->stage_ts = x->in->ts_ns;
@@ -177,7 +177,7 @@ static isl_stage nego_stage(uint8_t csg) { return csg == 1 ? ISL_STAGE_OP : ISL_
 
 /* ---- requests ---------------------------------------------------------------- */
 
-static void session_identity(isl_login *l, const isl_text *t, isl_pdu *r)
+static void session_identity(isl_arena *ar, isl_login *l, const isl_text *t, isl_pdu *r)
 {
     isl_session *s = l->session;
     const char *in = isl_text_value(t, "InitiatorName"), *tn = isl_text_value(t, "TargetName");
@@ -189,9 +189,9 @@ static void session_identity(isl_login *l, const isl_text *t, isl_pdu *r)
     else if (!st && s->type == ISL_ST_UNKNOWN && l->leading && in)
         s->type = ISL_ST_NORMAL;   /* SessionType defaults to Normal */
     if (in && !s->initiator_name)
-        s->initiator_name = g_strdup(in);
+        s->initiator_name = isl_arena_strdup(ar, in);
     if (tn && !s->target_name && s->type != ISL_ST_DISCOVERY)
-        s->target_name = g_strdup(tn);
+        s->target_name = isl_arena_strdup(ar, tn);
     isl_nego_set_session_type(l->nego, s->type);
     isl_snapshot(r, l->conn);
 }
@@ -346,7 +346,7 @@ static void request_identity(const isl_feed_ctx *x, isl_login *l, const isl_text
         isl_nego_set_partial(l->nego);
         isl_report(out, ISL_CHK_LOGIN_INCOMPLETE, "Login started before the capture: the first captured Login Request has no InitiatorName");
     }
-    session_identity(l, txt, x->r);
+    session_identity(x->a->arena, l, txt, x->r);
     story_start(x, l);
     if (!l->started_mid && !txt->truncated) {
         const char *st = isl_text_value(txt, "SessionType");
@@ -764,7 +764,7 @@ void isl_login_response(const isl_feed_ctx *x)
         isl_report(isl_out(x), ISL_CHK_FMT_LOGIN_PDU_OVER_8192, "Login Response data segment is %u bytes; receivers only promise 8192", x->dlen);
     if (b->status != 0) {
         /* a failure ends any C-bit chain: its text stands alone */
-        txt = isl_text_split(x->data, x->dlen);
+        txt = isl_text_split_in(x->a->arena, x->data, x->dlen);
         keep_kv(l, txt, ISL_SIDE_T, b->csg, x->in->frame);
         login_fails(x, l, txt);
         return;

@@ -7,7 +7,7 @@ void isl_logout_request(const isl_feed_ctx *x)
     const isl_bhs *b = x->b;
     isl_conn *c = x->c;
     isl_pdu *r = x->r;
-    isl_logoutx *lo = g_new0(isl_logoutx, 1);
+    isl_logoutx *lo = isl_arena_new0(x->a->arena, isl_logoutx);
 
     isl_check_ffp(c, "Logout Request", r);
     g_ptr_array_add(x->a->logouts, lo);

@@ -23,7 +23,7 @@ typedef struct {
 
 /* Key states come in slabs: a login has a dozen or two and keeps them for
  * the whole capture, so one allocation per key would double their cost. */
-#define KST_SLAB 8
+#define KST_SLAB 4          /* a login has about twenty: little room left unused */
 typedef struct kst_slab {
     struct kst_slab *next;      /* created after this one */
     unsigned used;
@@ -36,7 +36,12 @@ struct isl_nego {
     isl_nego_shared *shared;
     kst_slab *slabs, *last;     /* the key states, in order of first appearance */
     unsigned n_keys;
-    GString *last_offers;       /* "Key=Value, ..." offers needing an answer made by the last text set */
+    /* Offers needing an answer made by the last text set: the keys (bits by
+     * key id) and that text; isl_nego_last_offers() spells them out when asked
+     * (rarely: a final response that offers), not on every offer. */
+    uint64_t offer_ids;
+    const isl_text *offer_text;
+    char *offers_str;
     bool partial;               /* the start of the negotiation was not captured */
     bool capped;
     uint32_t text_bytes[2][3];  /* key=value bytes per sender and stage (security, operational, Text) */
@@ -51,40 +56,53 @@ static const char *stage_name(isl_stage s)
     return s == ISL_STAGE_SEC ? "security stage" : s == ISL_STAGE_OP ? "operational stage" : "full feature phase";
 }
 
+/* A new result; one respelled earlier is freed. */
+static void kst_result(isl_kst *k, const char *v)
+{
+    if (k->result_owned)
+        g_free((char *)k->result);
+    k->result_owned = false;
+    k->result = v;
+}
+
 static void kst_free(gpointer p)
 {
     isl_kst *k = p;
     /* name, values and result point into the key table, the caller's texts or
      * literals; the kst itself is in a slab */
-    g_free(k->owned);
+    if (k->result_owned)
+        g_free((char *)k->result);
 }
 
 isl_nego *isl_nego_new(bool login, bool leading, isl_session_type type, isl_nego_shared *shared)
 {
-    isl_nego *n = g_new0(isl_nego, 1);
+    isl_nego *n = isl_arena_new0(shared ? shared->arena : NULL, isl_nego);
     n->login = login;
     n->leading = leading;
     n->type = type;
     n->shared = shared;
-    n->last_offers = NULL;      /* made when an offer needs an answer */
     return n;
 }
 
 void isl_nego_free(isl_nego *n)
 {
+    bool in_arena;
+
     if (!n)
         return;
+    in_arena = n->shared && n->shared->arena;
     while (n->slabs) {
         kst_slab *next = n->slabs->next;
         for (unsigned i = 0; i < n->slabs->used; i++)
             kst_free(&n->slabs->k[i]);
-        g_free(n->slabs);
+        if (!in_arena)
+            g_free(n->slabs);
         n->slabs = next;
     }
-    if (n->last_offers)
-        g_string_free(n->last_offers, TRUE);
+    g_free(n->offers_str);
     g_free(n->auth.summary_owned);
-    g_free(n);
+    if (!in_arena)
+        g_free(n);
 }
 
 void isl_nego_set_session_type(isl_nego *n, isl_session_type type) { n->type = type; }
@@ -145,7 +163,7 @@ static isl_kst *kst_new(isl_nego *n, const isl_key_def *def, const char *name)
     if (n->shared && n->shared->max_keys && n->n_keys >= n->shared->max_keys)
         return NULL;
     if (!n->last || n->last->used == KST_SLAB) {
-        kst_slab *sl = g_new0(kst_slab, 1);
+        kst_slab *sl = isl_arena_new0(n->shared ? n->shared->arena : NULL, kst_slab);
         if (n->last)
             n->last->next = sl;
         else
@@ -254,7 +272,7 @@ static void settle_obsolete(isl_kst *k, isl_side ans, isl_findings *out)
         isl_report(out, ISL_CHK_NEG_RANGE_MISUSE, "%s answered %s=%s: an answer must be a single value",
                    isl_side_name(ans), k->name, a);
     if (isl_reserved_constant(a) != ISL_RC_IRRELEVANT)
-        k->result = a;
+        kst_result(k, a);
     else
         k->irrelevant = true;
 }
@@ -295,7 +313,7 @@ static void settle_list(isl_kst *k, isl_side ans, isl_findings *out)
     if (idx > 0)
         isl_report(out, ISL_CHK_NEG_LIST_NOT_FIRST, "%s chose %s=%s; the %s preferred %.*s (frame %u)",
                    isl_side_name(ans), k->name, a, side_lc(off), (int)strcspn(o, ","), o, k->frame[off]);
-    k->result = a;
+    kst_result(k, a);
 }
 
 /* §6.2.2: the result is min or max of offer and answer. */
@@ -315,9 +333,12 @@ static void settle_num(isl_kst *k, isl_side ans, isl_findings *out)
         isl_report(out, ISL_CHK_NEG_MAX_ANSWER_BELOW_OFFER, "%s answered %s=%s, below the %s's offer %s (frame %u); the result is the maximum",
                    isl_side_name(ans), k->name, a, side_lc(off), o, k->frame[off]);
     /* min/max is one of the two values as sent: point at it unless it is hex */
-    k->result = (min ? xa <= xo : xa >= xo) ? a : o;
-    if (k->result[0] == '0' && k->result[1])
-        k->result = k->owned = g_strdup_printf("%" G_GUINT64_FORMAT, min ? MIN(xo, xa) : MAX(xo, xa));
+    kst_result(k, (min ? xa <= xo : xa >= xo) ? a : o);
+    if (k->result[0] == '0' && k->result[1]) {
+        kst_result(k, NULL);
+        k->result = g_strdup_printf("%" G_GUINT64_FORMAT, min ? MIN(xo, xa) : MAX(xo, xa));
+        k->result_owned = true;
+    }
 }
 
 /* §6.2.2: the result is the AND or OR of offer and answer. */
@@ -334,7 +355,7 @@ static void settle_bool(isl_kst *k, isl_side ans, isl_findings *out)
     if (!is_and && yo && !ya)
         isl_report(out, ISL_CHK_NEG_BOOL_OR, "%s answered %s=No to the %s's Yes (frame %u); OR of Yes and No is Yes",
                    isl_side_name(ans), k->name, side_lc(off), k->frame[off]);
-    k->result = is_and ? (yo && ya ? "Yes" : "No") : (yo || ya ? "Yes" : "No");
+    kst_result(k, is_and ? (yo && ya ? "Yes" : "No") : (yo || ya ? "Yes" : "No"));
 }
 
 /* An answer was received for k: check it against the offer, set the result. */
@@ -356,7 +377,7 @@ static void settle(isl_nego *n, isl_kst *k, isl_side ans, uint32_t frame, isl_fi
     else if (rc == ISL_RC_IRRELEVANT)
         settle_irrelevant(n, k, ans, out);
     else if (!d)
-        k->result = a;
+        kst_result(k, a);
     else if (d->kind == ISL_KIND_LIST)
         settle_list(k, ans, out);
     else if (d->kind == ISL_KIND_NUM_MIN || d->kind == ISL_KIND_NUM_MAX)
@@ -679,16 +700,8 @@ static unsigned offer(isl_nego *n, isl_kst *k, isl_side side, uint32_t frame, co
     else if (!offer_needs_no_answer(d, v)) {
         needs_answer = 1;
         /* X- and unknown keys may be declarative: only standard keys surely need an answer */
-        if (d) {
-            if (!n->last_offers)
-                n->last_offers = g_string_new(NULL);
-            /* appended piecewise: a printf per offer showed in login storms */
-            if (n->last_offers->len)
-                g_string_append(n->last_offers, ", ");
-            g_string_append(n->last_offers, key);
-            g_string_append_c(n->last_offers, '=');
-            g_string_append(n->last_offers, v);
-        }
+        if (d)
+            n->offer_ids |= UINT64_C(1) << d->id;
     }
     must_offer(d, v, out);
     if (d && d->id == ISL_KEY_AUTH_METHOD)
@@ -805,8 +818,10 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
     unsigned new_offers = 0;
     seen_keys seen = { 0, text, 0 };
 
-    if (n->last_offers)
-        g_string_truncate(n->last_offers, 0);
+    n->offer_ids = 0;
+    n->offer_text = text;
+    g_free(n->offers_str);
+    n->offers_str = NULL;
     text_size(n, side, stage, text, out);
     auth_first_step(n, side, stage, text, out);
     for (unsigned i = 0; i < text->n_pairs; i++) {
@@ -831,7 +846,7 @@ void isl_nego_stage_end(isl_nego *n, isl_stage stage, uint32_t frame, isl_findin
         const char *o = k->value[k->offerer];
         if (offer_needs_no_answer(k->def, o)) {
             k->answered = true;
-            k->result = o;
+            kst_result(k, o);
             continue;
         }
         /* Target offers in the T=1 Login Response that ends the stage: the
@@ -1016,6 +1031,30 @@ void isl_nego_auth_end(isl_nego *n, uint32_t frame, bool login_failed, isl_findi
 
 const char *isl_nego_auth_summary(const isl_nego *n) { return n->auth.summary; }
 
-const char *isl_nego_last_offers(const isl_nego *n) { return n->last_offers ? n->last_offers->str : ""; }
+/* A key is offered once per text set (a repeat is a duplicate, not a second
+ * offer): its first pair in the text is the offer. */
+const char *isl_nego_last_offers(const isl_nego *n)
+{
+    isl_nego *w = (isl_nego *)n;    /* the spelled-out list is a cache */
+    uint64_t done = 0;
+    GString *b;
+
+    if (!n->offer_ids || !n->offer_text)
+        return "";
+    if (n->offers_str)
+        return n->offers_str;
+    b = g_string_new(NULL);
+    for (unsigned i = 0; i < n->offer_text->n_pairs; i++) {
+        const isl_pair *p = &n->offer_text->pairs[i];
+        const isl_key_def *d = p->value ? isl_key_lookup(p->key) : NULL;
+        uint64_t bit = d ? UINT64_C(1) << d->id : 0;
+        if (!(n->offer_ids & bit) || (done & bit))
+            continue;
+        done |= bit;
+        g_string_append_printf(b, "%s%s=%s", b->len ? ", " : "", p->key, p->value);
+    }
+    w->offers_str = g_string_free(b, FALSE);
+    return w->offers_str;
+}
 
 void isl_nego_set_partial(isl_nego *n) { n->partial = true; }

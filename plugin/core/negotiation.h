@@ -18,27 +18,29 @@ typedef enum { ISL_STAGE_SEC = 0, ISL_STAGE_OP = 1, ISL_STAGE_FFP = 3 } isl_stag
 
 typedef enum { ISL_ST_UNKNOWN, ISL_ST_DISCOVERY, ISL_ST_NORMAL } isl_session_type;
 
-/* One key's negotiation state. */
+/* One key's negotiation state.  A login keeps a score of them for the whole
+ * capture: 56 bytes, no padding. */
 typedef struct {
     const isl_key_def *def;      /* NULL for unknown and X- keys */
     const char *name;
     const char *value[2];        /* first value each side sent (NULL if none) */
+    const char *result;          /* negotiated value (into a text or a literal), NULL if none/default */
     uint32_t frame[2];
+    uint32_t result_frame;
     uint8_t stage[2];
     int8_t offerer;              /* side that spoke first, -1 none */
-    bool answered;
-    bool by_default;             /* result is the key's default (never settled) */
-    bool wrong_stage;            /* neg.wrong_stage reported: no neg.missing_answer too */
-    bool irrelevant;             /* answered Irrelevant: the key has no value (§6.2) */
-    const char *result;          /* negotiated value (into a text or a literal), NULL if none/default */
-    char *owned;                 /* result when it had to be respelled (hex to decimal) */
-    uint32_t result_frame;
+    bool answered : 1;
+    bool by_default : 1;         /* result is the key's default (never settled) */
+    bool wrong_stage : 1;        /* neg.wrong_stage reported: no neg.missing_answer too */
+    bool irrelevant : 1;         /* answered Irrelevant: the key has no value (§6.2) */
+    bool result_owned : 1;       /* result had to be respelled (hex to decimal): freed with the state */
 } isl_kst;
 
 typedef struct isl_nego isl_nego;
 
 /* Per-analysis memory shared between negotiations (CHAP challenge reuse). */
 typedef struct {
+    isl_arena *arena;             /* key states and negotiations live here (NULL: the heap) */
     GHashTable *chap_challenges;  /* canonical challenge -> frame (GUINT_TO_POINTER) */
     unsigned max_keys;            /* cap on distinct keys per negotiation */
     bool mute_legacy_keys;        /* no neg.marker_offered Notes (isl_limits) */

@@ -3,6 +3,6 @@
 # the plugin's isl_core from it, tests/fuzz/CMakeLists.txt the instrumented
 # copy for the fuzz harnesses (a new file is picked up by both).
 set(ISL_CORE_SOURCES
-    checks.c keys.c values.c text.c negotiation.c
+    arena.c checks.c keys.c values.c text.c negotiation.c
     analyzer.c sessions.c continuation.c login.c text-exchange.c logout.c nop.c taprec.c
     ladder.c compare.c story.c summary.c)

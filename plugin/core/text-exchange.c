@@ -22,8 +22,7 @@ void isl_textx_free(gpointer p)
     if (t->carry)
         g_byte_array_free(t->carry, TRUE);
     g_ptr_array_free(t->targets, TRUE);
-    g_free(t->st_value);
-    g_free(t);
+    g_free(t->st_value);   /* t itself is in the arena */
 }
 
 static isl_textx *textx_find(isl_conn *c, uint32_t itt)
@@ -38,7 +37,7 @@ static isl_textx *textx_find(isl_conn *c, uint32_t itt)
 
 static isl_textx *textx_new(const isl_feed_ctx *f)
 {
-    isl_textx *x = g_new0(isl_textx, 1);
+    isl_textx *x = isl_arena_new0(f->a->arena, isl_textx);
     x->conn = f->c;
     x->session = f->c->session;
     x->itt = f->b->itt;
@@ -192,7 +191,7 @@ static isl_text *response_joins_carry(const isl_feed_ctx *f, isl_textx *x)
     isl_text *txt;
     if (x->carry && !f->b->cont) {
         g_byte_array_append(x->carry, f->data, f->dlen);
-        txt = isl_text_split(x->carry->data, x->carry->len);
+        txt = isl_text_split_in(f->a->arena, x->carry->data, x->carry->len);
         g_byte_array_free(x->carry, TRUE);
         x->carry = NULL;
         return txt;

@@ -6,6 +6,11 @@
  * several texts for the whole capture. */
 isl_text *isl_text_split(const uint8_t *data, size_t len)
 {
+    return isl_text_split_in(NULL, data, len);
+}
+
+isl_text *isl_text_split_in(isl_arena *ar, const uint8_t *data, size_t len)
+{
     unsigned n = 0;
     isl_text *t;
     char *buf;
@@ -16,7 +21,8 @@ isl_text *isl_text_split(const uint8_t *data, size_t len)
         n += ilen > 0;
         off += ilen + 1;
     }
-    t = g_malloc0(sizeof *t + (size_t)n * sizeof(isl_pair) + len + 1);
+    t = isl_arena_alloc0(ar, sizeof *t + (size_t)n * sizeof(isl_pair) + len + 1);
+    t->in_arena = ar != NULL;
     t->pairs = (isl_pair *)(t + 1);
     buf = t->buf = (char *)(t->pairs + n);
     if (len)
@@ -48,7 +54,8 @@ isl_text *isl_text_split(const uint8_t *data, size_t len)
 
 void isl_text_free(isl_text *t)
 {
-    g_free(t);
+    if (t && !t->in_arena)
+        g_free(t);
 }
 void isl_text_mark_truncated(isl_text *t)
 {

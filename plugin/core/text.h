@@ -4,6 +4,7 @@
 #define ISL_TEXT_H
 
 #include "checks.h"
+#include "arena.h"
 #include <stddef.h>
 
 typedef struct {
@@ -18,11 +19,15 @@ typedef struct {
     unsigned n_pairs;
     bool unterminated;  /* last item lacked its NUL */
     bool truncated;     /* bytes are missing (snap length, state cap): the last item was dropped */
+    bool in_arena;      /* freed with its arena, not by isl_text_free() */
 } isl_text;
 
 /* Split len bytes of text.  Items without '=' are kept with value NULL.
  * The caller reports format problems (it knows the frames involved). */
 isl_text *isl_text_split(const uint8_t *data, size_t len);
+/* The same in an arena (NULL: the heap): for texts kept until the end. */
+isl_text *isl_text_split_in(isl_arena *ar, const uint8_t *data, size_t len);
+/* Frees a heap text; an arena's text stays until its arena goes. */
 void isl_text_free(isl_text *t);
 /* Bytes after this text were not captured: drop the cut last item, mark truncated. */
 void isl_text_mark_truncated(isl_text *t);

@@ -29,8 +29,8 @@ ISL_TEST("/analyzer/login/success", test_login_success)
     expect_none(&q->findings);
     g_assert_cmpuint(q->frame, ==, 1);
     g_assert_cmpuint(q->session_number, ==, 1);
-    g_assert_cmpstr(q->initiator_name, ==, INAME);
-    g_assert_cmpstr(q->target_name, ==, TNAME);
+    g_assert_cmpstr(isl_pdu_initiator(q), ==, INAME);
+    g_assert_cmpstr(isl_pdu_target(q), ==, TNAME);
     g_assert_true(q->cid_known);
     g_assert_cmpuint(q->cid, ==, 2);
     g_assert_cmpint(q->rtt_ns, ==, -1);
@@ -134,7 +134,7 @@ ISL_TEST("/analyzer/session/numbering", test_session_numbering)
     r = ab_login(&b, 2, ISID1, 0, 0x12, 0, true);
     g_assert_cmpuint(r->session_number, ==, 3);
     g_assert_cmpint(r->session_type, ==, ISL_ST_DISCOVERY);
-    g_assert_null(r->target_name);
+    g_assert_null(isl_pdu_target(r));
     g_assert_cmpint(r->xrecs[r->n_xrecs - 1].kind, ==, ISL_X_DISCOVERY_LOGIN);
     g_assert_cmpuint(isl_analyzer_session_count(b.a), ==, 3);
     g_assert_cmpuint(sess(&b, 1)->tsih, ==, 0x11);
@@ -578,7 +578,7 @@ ISL_TEST("/analyzer/login/pdu_over_8192", test_login_pdu_over_8192)
     ab_init(&b, NULL);
     r = FEED(&b, .op = LREQ, .final = true, .csg = 1, .nsg = 3, .isid = ISID1, .sn = 1, .data = s->str, .dlen = s->len);
     expect(&r->findings, ISL_CHK_FMT_LOGIN_PDU_OVER_8192, 1, ISL_CHK_FMT_TEXT_OVER_8192, 1);
-    g_assert_cmpstr(r->initiator_name, ==, INAME);
+    g_assert_cmpstr(isl_pdu_initiator(r), ==, INAME);
     ab_clear(&b);
     g_string_free(s, TRUE);
 }
@@ -643,7 +643,7 @@ ISL_TEST("/analyzer/cbit/reassembly", test_cbit_reassembly)
     expect(&p[0]->findings, ISL_CHK_TEXT_CONTINUED, 1);
     g_assert_true(p[0]->continued);
     g_assert_cmpuint(p[0]->continued_from, ==, 0);
-    g_assert_null(p[0]->initiator_name);   /* nothing is known before the text is complete */
+    g_assert_null(isl_pdu_initiator(p[0]));   /* nothing is known before the text is complete */
     p[1] = FEED(&b, .op = LRSP, .csg = 1, .isid = ISID1, .sn = 0x1000, .expsn = 1);
     expect_none(&p[1]->findings);
     p[2] = FEED(&b, .op = LREQ, .final = true, .csg = 1, .nsg = 3, .isid = ISID1, .sn = 1, .expsn = 0x1001,
@@ -651,8 +651,8 @@ ISL_TEST("/analyzer/cbit/reassembly", test_cbit_reassembly)
     expect_none(&p[2]->findings);
     g_assert_false(p[2]->continued);
     g_assert_cmpuint(p[2]->continued_from, ==, 1);
-    g_assert_cmpstr(p[2]->initiator_name, ==, INAME);
-    g_assert_cmpstr(p[2]->target_name, ==, TNAME);
+    g_assert_cmpstr(isl_pdu_initiator(p[2]), ==, INAME);
+    g_assert_cmpstr(isl_pdu_target(p[2]), ==, TNAME);
     p[3] = FEED(&b, .op = LRSP, .final = true, .csg = 1, .nsg = 3, .isid = ISID1, .tsih = 0x10, .sn = 0x1001,
                 .expsn = 1, TPGT);
     expect(&p[3]->findings, ISL_CHK_LOGIN_SUMMARY, 1);
@@ -1176,7 +1176,7 @@ ISL_TEST("/analyzer/pdu_truncated", test_pdu_truncated)
     r = FEED(&b, .op = LREQ, .final = true, .csg = 1, .nsg = 3, .isid = ISID1, .sn = 1, .captured = 14 + 27 + 1 + 11 + 27 + 1,
              KV("InitiatorName=" INAME "\0TargetName=" TNAME "\0X-com.example.pad=0123456789\0"));
     expect(&r->findings, ISL_CHK_PDU_TRUNCATED, 1);
-    g_assert_cmpstr(r->target_name, ==, TNAME);
+    g_assert_cmpstr(isl_pdu_target(r), ==, TNAME);
     ab_clear(&b);
 }
 
