@@ -231,11 +231,10 @@ static void add_digests(tvbuff_t *tvb, wrap_conv *wc, guint off, guint32 dsl, gu
 }
 
 /* Walk the PDUs the iSCSI dissector just dissected in tvb[0, end). */
-void isl_analyse_pdus(tvbuff_t *tvb, packet_info *pinfo, guint end, bool check_port)
+void isl_analyse_pdus(tvbuff_t *tvb, packet_info *pinfo, conversation_t *conv, guint end, bool check_port)
 {
     struct tcp_analysis *tcpd = NULL;
     wrap_conv *wc = NULL;
-    conversation_t *conv = NULL;    /* looked up once per call: the lookup costs more than the rest */
     guint off = 0;
 
     while (off + ISL_BHS_LEN <= end) {

@@ -97,9 +97,8 @@ void isl_claim_portals(tvbuff_t *tvb, packet_info *pinfo, guint off, guint32 dle
 
 /* The iSCSI dissector makes itself the dissector of a connection when it
  * first sees it (whichever way it was called): put the wrapper there. */
-static void claim_connection(packet_info *pinfo)
+static void claim_connection(conversation_t *conv, packet_info *pinfo)
 {
-    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
     if (conv && conversation_get_dissector(conv, pinfo->num) == isl_plugin.iscsi_handle)
         claim_chain(conv);
 }
@@ -137,12 +136,17 @@ static guint dissected_end(tvbuff_t *tvb, packet_info *pinfo, int ret)
  * return value (0: the heuristic's "yes", which tells no length). */
 static void after_builtin(tvbuff_t *tvb, packet_info *pinfo, int ret, bool check_port)
 {
+    conversation_t *conv;
+
     if (PINFO_FD_VISITED(pinfo))
         return;
     isl_plugin.seen_frame = pinfo->num;
-    claim_connection(pinfo);
+    /* One conversation lookup for the claim and the analysis: it costs more
+     * than the rest of the walk over a frame of login PDUs. */
+    conv = find_conversation_pinfo(pinfo, 0);
+    claim_connection(conv, pinfo);
     if (isl_plugin.analysis_on)
-        isl_analyse_pdus(tvb, pinfo, dissected_end(tvb, pinfo, ret), check_port);
+        isl_analyse_pdus(tvb, pinfo, conv, dissected_end(tvb, pinfo, ret), check_port);
 }
 
 /* Conversation (and Decode As) path: TCP calls this handle. */
@@ -313,7 +317,7 @@ void isl_check_bypass(packet_info *pinfo)
 
     if (isl_plugin.seen_frame == pinfo->num || isl_plugin.proto_iscsi < 0 || !isl_has_layer(pinfo, isl_plugin.proto_iscsi))
         return;
-    claim_connection(pinfo);
+    claim_connection(find_conversation_pinfo(pinfo, 0), pinfo);
     tcpd = get_tcp_conversation_data(NULL, pinfo);
     isl_analyzer_unanalysed(isl_plugin.analyzer, pinfo->num, isl_frame_ts_ns(pinfo), tcpd ? tcpd->stream : 0);
 }

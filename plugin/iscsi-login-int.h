@@ -7,6 +7,7 @@
 
 #include "compat.h"
 #include <epan/packet.h>
+#include <epan/conversation.h>
 #include <epan/expert.h>
 #include <epan/range.h>
 
@@ -112,7 +113,8 @@ bool isl_has_layer(packet_info *pinfo, int proto);
 
 /* framing.c: the PDUs in the bytes the iSCSI dissector handled. */
 bool isl_is_target_port(guint32 port);
-void isl_analyse_pdus(tvbuff_t *tvb, packet_info *pinfo, guint end, bool check_port);
+/* conv: the frame's conversation when the caller has it (NULL: looked up when needed). */
+void isl_analyse_pdus(tvbuff_t *tvb, packet_info *pinfo, conversation_t *conv, guint end, bool check_port);
 isl_pdu *isl_feed_pdu(tvbuff_t *tvb, packet_info *pinfo, guint off, guint32 reported, bool aside,
                       const struct tcp_analysis *tcpd);
 int64_t isl_frame_ts_ns(const packet_info *pinfo);

@@ -396,8 +396,11 @@ void isl_render_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const i
         render_text(t, tvb, pinfo, r);
     if (t && r->logout)
         render_logout(t, tvb, r);
-    for (const isl_finding *f = r->findings.head; f; f = f->next)
-        add_finding(t, pinfo, tvb, &isl_plugin.ei[f->check], u8cap(pinfo->pool, f->msg, 200));
+    for (const isl_finding *f = r->findings.head; f; f = f->next) {
+        char *text = f->msg ? NULL : isl_finding_text(r, f);
+        add_finding(t, pinfo, tvb, &isl_plugin.ei[f->check], u8cap(pinfo->pool, text ? text : f->msg, 200));
+        g_free(text);
+    }
     for (unsigned i = 0; i < r->n_xrecs; i++)
         tap_queue_packet(isl_plugin.tap, pinfo, &r->xrecs[i]);
     iscsi_login_flow_queue(pinfo, r);

@@ -84,8 +84,11 @@ static void login_count(stat_tap_table_item_type *row, const isl_xrec *x)
         bool first = timed == 1;
         double min = row[LC_MIN].user_data.float_value, max = row[LC_MAX].user_data.float_value;
         double total = (first ? 0 : row[LC_TOTAL].user_data.float_value) + ms;
-        isl_st_set_ms(row, LC_MIN, &login_fields[LC_MIN], first || ms < min ? ms : min);
-        isl_st_set_ms(row, LC_MAX, &login_fields[LC_MAX], first || ms > max ? ms : max);
+        /* the extremes change rarely: their text is rewritten only then */
+        if (first || ms < min)
+            isl_st_set_ms(row, LC_MIN, &login_fields[LC_MIN], ms);
+        if (first || ms > max)
+            isl_st_set_ms(row, LC_MAX, &login_fields[LC_MAX], ms);
         isl_st_set_ms(row, LC_TOTAL, &login_fields[LC_TOTAL], total);
         isl_st_set_ms(row, LC_AVG, &login_fields[LC_AVG], total / timed);
     }

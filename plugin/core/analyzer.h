@@ -292,6 +292,10 @@ isl_xrec isl_login_unfinished_xrec(const isl_login *l);
 /* True on the first PDU of a login. */
 bool isl_login_first_at(const isl_login *l, const struct isl_pdu *r);
 
+/* The message of a finding of record r (caller frees): its text, or the text
+ * the analysis writes now for a finding reported without one. */
+char *isl_finding_text(const isl_pdu *r, const isl_finding *f);
+
 /* A pointer the caller keeps with the connection of a record (NULL until
  * set; records without a connection have none): its own per-connection
  * state, found without a lookup of its own on every PDU. */

@@ -33,6 +33,22 @@ void isl_report(isl_findings *f, isl_check id, const char *fmt, ...)
     f->count++;
 }
 
+void isl_report_deferred(isl_findings *f, isl_check id)
+{
+    isl_finding *n;
+
+    if (!f)
+        return;
+    n = g_new0(isl_finding, 1);
+    n->check = (uint16_t)id;
+    if (f->tail)
+        f->tail->next = n;
+    else
+        f->head = n;
+    f->tail = n;
+    f->count++;
+}
+
 void isl_findings_clear(isl_findings *f)
 {
     isl_finding *n = f->head;

@@ -34,7 +34,7 @@ const isl_check_info *isl_check_get(isl_check id);
 typedef struct isl_finding {
     struct isl_finding *next;
     uint16_t check;
-    char *msg;
+    char *msg;                  /* NULL: written when shown (isl_finding_text) */
 } isl_finding;
 
 typedef struct {
@@ -43,6 +43,9 @@ typedef struct {
 } isl_findings;
 
 void isl_report(isl_findings *f, isl_check id, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/* A finding whose message the analysis can write from its own state when the
+ * finding is shown: the one every login gets costs no text per login. */
+void isl_report_deferred(isl_findings *f, isl_check id);
 void isl_findings_clear(isl_findings *f);
 /* Number of findings of one check (tests and fuzz harnesses). */
 unsigned isl_findings_count(const isl_findings *f, isl_check id);

@@ -610,19 +610,44 @@ static void session_logged_in(isl_session *s, const isl_login *l, const isl_feed
     s->n_connections++;
 }
 
+/* With the requests not captured, SessionType was never seen: do not call
+ * the login Normal on a guess. */
+static char *summary_text(isl_session_type type, const char *iname, const char *tname, bool started_mid)
+{
+    return g_strdup_printf("%s login%s%s%s%s %s", type == ISL_ST_DISCOVERY ? "Discovery" : type == ISL_ST_NORMAL ? "Normal" : "iSCSI",
+                           iname ? " of " : "", iname ? iname : "", tname ? " to " : "", tname ? tname : "",
+                           started_mid ? "completed (start not captured)" : "succeeded");
+}
+
+/* Every successful login gets this Note: its text is written when shown, from
+ * what the record snapshots of its session (the same on every pass). */
 static void login_summary(const isl_feed_ctx *x, const isl_login *l)
 {
     isl_session *s = l->session;
-    bool disc = s && s->type == ISL_ST_DISCOVERY;
+
     if (l->started_mid)
         isl_report(isl_out(x), ISL_CHK_LOGIN_INCOMPLETE, "Login completed, but its start was not captured: login time and first-request checks unavailable");
-    /* With the requests not captured, SessionType was never seen: do not
-     * call the login Normal on a guess. */
-    isl_report(isl_out(x), ISL_CHK_LOGIN_SUMMARY, "%s login%s%s%s%s %s%s",
-               disc ? "Discovery" : s && s->type == ISL_ST_NORMAL ? "Normal" : "iSCSI",
-               s && s->initiator_name ? " of " : "", s && s->initiator_name ? s->initiator_name : "",
-               s && s->target_name ? " to " : "", s && s->target_name ? s->target_name : "",
-               l->started_mid ? "completed (start not captured)" : "succeeded", "");
+    if (s && x->r->session == s && x->r->login == l && x->r->session_type == s->type &&
+        isl_pdu_initiator(x->r) == s->initiator_name && isl_pdu_target(x->r) == s->target_name) {
+        isl_report_deferred(isl_out(x), ISL_CHK_LOGIN_SUMMARY);
+        return;
+    }
+    {
+        char *m = summary_text(s ? s->type : ISL_ST_UNKNOWN, s ? s->initiator_name : NULL, s ? s->target_name : NULL,
+                               l->started_mid);
+        isl_report(isl_out(x), ISL_CHK_LOGIN_SUMMARY, "%s", m);
+        g_free(m);
+    }
+}
+
+char *isl_finding_text(const isl_pdu *r, const isl_finding *f)
+{
+    if (f->msg)
+        return g_strdup(f->msg);
+    if (f->check == ISL_CHK_LOGIN_SUMMARY && r->login)
+        return summary_text((isl_session_type)r->session_type, isl_pdu_initiator(r), isl_pdu_target(r),
+                            r->login->started_mid);
+    return g_strdup(isl_check_get((isl_check)f->check)->summary);
 }
 
 /* On the final response of a login whose start was captured: a Note when it

@@ -39,7 +39,11 @@ ISL_TEST("/analyzer/login/success", test_login_success)
     r = FEED(&b, .op = LRSP, .final = true, .csg = 1, .nsg = 3, .isid = ISID1, .tsih = 0x10, .itt = 7, .sn = 0x1000,
              .expsn = 1, .ts = 1000000000 + 1000000 + 250000, TPGT);
     expect(&r->findings, ISL_CHK_LOGIN_SUMMARY, 1);
-    g_assert_cmpstr(r->findings.head->msg, ==, "Normal login of " INAME " to " TNAME " succeeded");
+    {
+        char *text = isl_finding_text(r, r->findings.head);
+        g_assert_cmpstr(text, ==, "Normal login of " INAME " to " TNAME " succeeded");
+        g_free(text);
+    }
     g_assert_cmpuint(r->request_in, ==, 1);
     g_assert_cmpuint(q->response_in, ==, 2);
     g_assert_cmpint(r->rtt_ns, ==, 250000);
