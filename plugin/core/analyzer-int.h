@@ -57,6 +57,7 @@ struct isl_analyzer {
     uint32_t pdu_cap_frame;       /* where the PDU cap was reached; later PDUs get no record */
     isl_story *story;             /* runs of attempts, redirects, relogin storms */
     isl_arena *arena;             /* records, logins, sessions, key states, texts: freed with the analysis */
+    guint frame_hint;             /* where isl_analyzer_frame_pdus() found the last frame */
 };
 
 /* The PDU being fed, handed down to the handler of its opcode. */

@@ -66,12 +66,33 @@ void isl_analyzer_free(isl_analyzer *a)
     g_free(a);
 }
 
-unsigned isl_analyzer_frame_pdus(const isl_analyzer *a, uint32_t frame, isl_pdu *const **out)
+/* The first record of frame or later.  A pass asks for frames in order: the
+ * answer is then at or just after the last one, found without a binary
+ * search over the whole capture's records on every frame. */
+static guint first_at_or_after(const isl_analyzer *a, uint32_t frame)
 {
     isl_pdu **v = (isl_pdu **)a->pdus->pdata;
-    guint lo = 0, hi = a->pdus->len, first;
+    guint len = a->pdus->len, h = a->frame_hint, lo = 0, hi = len;
 
-    *out = NULL;
+    if (h < len && v[h]->frame < frame) {
+        guint step = 1;
+        lo = h + 1;
+        for (;;) {
+            guint p = lo + step - 1;
+            if (p >= len)
+                break;
+            if (v[p]->frame >= frame) {
+                hi = p + 1;
+                break;
+            }
+            lo = p + 1;
+            step <<= 1;
+        }
+    } else if (h < len) {
+        if (h == 0 || v[h - 1]->frame < frame)
+            return h;
+        hi = h;
+    }
     while (lo < hi) {
         guint mid = lo + (hi - lo) / 2;
         if (v[mid]->frame < frame)
@@ -79,6 +100,17 @@ unsigned isl_analyzer_frame_pdus(const isl_analyzer *a, uint32_t frame, isl_pdu 
         else
             hi = mid;
     }
+    return lo;
+}
+
+unsigned isl_analyzer_frame_pdus(const isl_analyzer *a, uint32_t frame, isl_pdu *const **out)
+{
+    isl_pdu **v = (isl_pdu **)a->pdus->pdata;
+    guint lo, first;
+
+    *out = NULL;
+    lo = first_at_or_after(a, frame);
+    ((isl_analyzer *)a)->frame_hint = lo;   /* a lookup cache, not analysis state */
     first = lo;
     while (lo < a->pdus->len && v[lo]->frame == frame)
         lo++;

@@ -586,7 +586,7 @@ static void auth_first_step(isl_nego *n, isl_side side, isl_stage stage, const i
 }
 
 /* §6.1 item syntax: a key, '=', a well-formed key name.  False: skip the item. */
-static bool item_syntax(const char *key, const char *v, isl_findings *out)
+static bool item_syntax(const char *key, const char *v, const isl_key_def *d, isl_findings *out)
 {
     char bad = 0;
 
@@ -594,6 +594,10 @@ static bool item_syntax(const char *key, const char *v, isl_findings *out)
         isl_report(out, ISL_CHK_FMT_NO_EQUALS, "Item \"%.64s\" %s", key, !*key ? "has an empty key" : "has no '='");
         return false;
     }
+    /* A key of the table is well formed: only other names are checked
+     * character by character. */
+    if (d)
+        return true;
     switch (isl_check_key_name(key, &bad)) {
     case ISL_KEYNAME_TOO_LONG:
         isl_report(out, ISL_CHK_FMT_KEY_TOO_LONG, "Key name of %zu bytes (limit 63): %.40s...", strlen(key), key);
@@ -767,9 +771,9 @@ static unsigned text_item(isl_nego *n, isl_side side, isl_stage stage, uint32_t 
     isl_kst *prev, *k;
     bool answer, reaction, wrong_stage = false;
 
-    if (!item_syntax(key, v, out))
-        return 0;
     d = isl_key_lookup(key);
+    if (!item_syntax(key, v, d, out))
+        return 0;
     /* found once per item: nothing below adds states before item_state() */
     prev = kst_find(n, d, key);
     reaction = is_reaction(prev, side, v);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  * Runs of login attempts, redirects and relogin storms (story.h). */
 #include "story.h"
+#include "arena.h"
 
 #include <glib.h>
 #include <string.h>
@@ -19,17 +20,18 @@ typedef struct {
     bool storm_reported;
 } run;
 
+/* Runs, their keys and their storm rings live as long as the story: in an
+ * arena, as a login storm has nearly a run per session. */
 struct isl_story {
     isl_story_cfg cfg;
     GHashTable *runs;            /* identity key -> run */
+    isl_arena *arena;
 };
 
 static void run_free(gpointer p)
 {
     run *r = p;
     g_free(r->redirect_portal);
-    g_free(r->succ);
-    g_free(r);
 }
 
 isl_story *isl_story_new(const isl_story_cfg *cfg)
@@ -39,7 +41,8 @@ isl_story *isl_story_new(const isl_story_cfg *cfg)
     st->cfg.flap_interval_s = cfg ? cfg->flap_interval_s : ISL_STORY_FLAP_INTERVAL_DEFAULT;
     if (st->cfg.flap_logins < 2)
         st->cfg.flap_logins = 2;
-    st->runs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, run_free);
+    st->runs = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, run_free);
+    st->arena = isl_arena_new();
     return st;
 }
 
@@ -48,6 +51,7 @@ void isl_story_free(isl_story *st)
     if (!st)
         return;
     g_hash_table_destroy(st->runs);
+    isl_arena_free(st->arena);
     g_free(st);
 }
 
@@ -94,17 +98,39 @@ static bool same_portal(const char *portal, const char *dst)
     return (size_t)(pc - portal) == (size_t)(dc - dst) && !g_ascii_strncasecmp(portal, dst, (size_t)(pc - portal));
 }
 
+/* "initiator\1isid-hex\1target": built by hand, a printf per login showed in
+ * login storms. */
+static char *run_key(char *buf, size_t size, const char *initiator, const uint8_t isid[6], const char *target)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t il = initiator ? strlen(initiator) : 0, tl = target ? strlen(target) : 0, n = il + 1 + 12 + 1 + tl + 1;
+    char *k = n <= size ? buf : g_malloc(n), *p = k;
+
+    memcpy(p, initiator ? initiator : "", il);
+    p += il;
+    *p++ = 1;
+    for (int i = 0; i < 6; i++) {
+        *p++ = hex[isid[i] >> 4];
+        *p++ = hex[isid[i] & 15];
+    }
+    *p++ = 1;
+    memcpy(p, target ? target : "", tl);
+    p[tl] = '\0';
+    return k;
+}
+
 static run *run_get(isl_story *st, const char *initiator, const uint8_t isid[6], const char *target)
 {
-    char *key = g_strdup_printf("%s%c%02x%02x%02x%02x%02x%02x%c%s", initiator ? initiator : "", 1, isid[0], isid[1],
-                                isid[2], isid[3], isid[4], isid[5], 1, target ? target : "");
+    char buf[512];
+    char *key = run_key(buf, sizeof buf, initiator, isid, target);
     run *r = g_hash_table_lookup(st->runs, key);
-    if (r) {
-        g_free(key);
-        return r;
+
+    if (!r) {
+        r = isl_arena_new0(st->arena, run);
+        g_hash_table_insert(st->runs, isl_arena_strdup(st->arena, key), r);
     }
-    r = g_new0(run, 1);
-    g_hash_table_insert(st->runs, key, r);
+    if (key != buf)
+        g_free(key);
     return r;
 }
 
@@ -162,7 +188,7 @@ static void count_success(isl_story *st, run *r, isl_story_login *sl, int64_t st
     int64_t window = (int64_t)st->cfg.flap_interval_s * 1000000000, oldest = start_ts;
 
     if (!r->succ)
-        r->succ = g_new0(int64_t, n);
+        r->succ = isl_arena_alloc0(st->arena, n * sizeof *r->succ);
     if (r->succ_n && start_ts - r->succ[(r->succ_pos + n - 1) % n] > window)
         r->storm_reported = false;          /* calm again: a later storm is reported anew */
     r->succ[r->succ_pos] = start_ts;

@@ -24,7 +24,8 @@ static isl_num_status parse_digits(const char *p, uint64_t *out)
             if (*p < '0' || *p > '9')
                 return ISL_NUM_BAD;
             uint64_t d = (uint64_t)(*p - '0');
-            if (v > (G_MAXUINT64 - d) / 10)
+            /* v * 10 + d would pass 2^64 - 1 (no division per digit) */
+            if (v > G_MAXUINT64 / 10 || (v == G_MAXUINT64 / 10 && d > G_MAXUINT64 % 10))
                 return ISL_NUM_OVERFLOW;
             v = v * 10 + d;
         }

@@ -798,6 +798,38 @@ ISL_TEST("/analyzer/frame_pdus", test_frame_pdus)
     ab_clear(&b);
 }
 
+/* The lookup remembers where the last frame was (a pass asks in order): any
+ * order of questions must still get the answer a scan of all records gives. */
+ISL_TEST("/analyzer/frame_pdus_any_order", test_frame_pdus_any_order)
+{
+    isl_analyzer *a = isl_analyzer_new(NULL);
+    GRand *rnd = g_rand_new_with_seed(7);
+    GPtrArray *all = g_ptr_array_new();
+    uint32_t frame = 1, nframes;
+
+    /* records in some frames, none in others */
+    for (unsigned i = 0; i < 3000; i++) {
+        if (g_rand_boolean(rnd))
+            g_ptr_array_add(all, isl_analyzer_unanalysed(a, frame, 0, 0));
+        frame += (uint32_t)g_rand_int_range(rnd, 1, 3);
+    }
+    nframes = frame + 2;
+    for (uint32_t q = 0, f = 0; q < 20000; q++) {
+        /* runs in order, then a jump anywhere (a GUI scrolling) */
+        f = q % 50 ? (f + 1) % nframes : (uint32_t)g_rand_int_range(rnd, 0, (gint32)nframes);
+        isl_pdu *const *v;
+        unsigned n = isl_analyzer_frame_pdus(a, f, &v), want = 0;
+        for (guint i = 0; i < all->len; i++)
+            want += ((isl_pdu *)g_ptr_array_index(all, i))->frame == f;
+        g_assert_cmpuint(n, ==, want);
+        for (unsigned i = 0; i < n; i++)
+            g_assert_cmpuint(v[i]->frame, ==, f);
+    }
+    g_ptr_array_free(all, TRUE);
+    g_rand_free(rnd);
+    isl_analyzer_free(a);
+}
+
 /* ---- Text ------------------------------------------------------------------------ */
 
 ISL_TEST("/analyzer/text/negotiation", test_text_negotiation)
