@@ -82,6 +82,7 @@ typedef struct {
     isl_heur_fn builtin_heur;
     int proto_iscsi;                /* -1 when there is no iSCSI dissector */
     int proto_tcp;
+    int expert_tap;                 /* Wireshark's "expert" tap (0: none) */
     isl_iscsi_prefs iscsi;
     isl_prefs prefs;
     /* Per capture file (init/cleanup). */

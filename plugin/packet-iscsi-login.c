@@ -114,6 +114,7 @@ static void iscsi_login_init(void)
     isl_plugin.seen_frame = 0;
     isl_plugin.proto_iscsi = proto_get_id_by_filter_name("iscsi");
     isl_plugin.proto_tcp = proto_get_id_by_filter_name("tcp");
+    isl_plugin.expert_tap = find_tap_id("expert");
     isl_plugin.analysis_on = proto_is_protocol_enabled(find_protocol_by_id(isl_plugin.proto)) &&
                              isl_plugin.builtin_heur && isl_plugin.iscsi_handle;
     if (!isl_plugin.analysis_on)

@@ -66,6 +66,15 @@ static proto_tree *add_header(proto_item *pi, gint ett)
 /* An expert info on an item of its own (iscsi_login.finding, the message),
  * not on a text-only item: JSON export keys it by field name.  Not marked
  * generated, like the text item Wireshark would add: the tree reads as before. */
+/* Whether an expert info on this frame can be seen at all: in a tree, in the
+ * Expert column, or by a listener of the expert tap (-z expert, the Qt
+ * dialog).  A tshark -q run without any of them formats no message: in a
+ * login storm every login's summary Note would be written for nobody. */
+static bool findings_seen(proto_tree *t, packet_info *pinfo)
+{
+    return t || pinfo->cinfo || isl_plugin.expert_tap <= 0 || have_tap_listener(isl_plugin.expert_tap);
+}
+
 static void add_finding(proto_tree *t, packet_info *pinfo, tvbuff_t *tvb, expert_field *ei, const char *msg)
 {
     proto_item *fi = proto_tree_add_string_format(t, isl_plugin.hf.finding, tvb, 0, 0, msg, "%s", msg);
@@ -345,7 +354,7 @@ static void redirect_unfollowed(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo
     const isl_login *l = r->login;
 
     if (!l || !r->login_final || l->outcome != ISL_OUT_REDIRECTED || !l->story_fed || l->story.redirected_to ||
-        !PINFO_FD_VISITED(pinfo))
+        !PINFO_FD_VISITED(pinfo) || !findings_seen(t, pinfo))
         return;
     add_finding(t, pinfo, tvb, &isl_plugin.ei[ISL_CHK_LOGIN_REDIRECT_UNFOLLOWED],
                 wmem_strdup_printf(pinfo->pool, "No login of %s to %s follows this redirect in the capture",
@@ -362,9 +371,10 @@ static void queue_unfinished_login(proto_tree *t, tvbuff_t *tvb, packet_info *pi
     if (PINFO_FD_VISITED(pinfo) && isl_login_unfinished_at(r->login, r)) {
         x = wmem_new(pinfo->pool, isl_xrec);
         *x = isl_login_unfinished_xrec(r->login);
-        add_finding(t, pinfo, tvb, &isl_plugin.ei[ISL_CHK_LOGIN_UNFINISHED],
-                    wmem_strdup_printf(pinfo->pool, "Login not finished when the capture ends (no final Login Response); "
-                                       "last PDU in frame %u", r->frame));
+        if (findings_seen(t, pinfo))
+            add_finding(t, pinfo, tvb, &isl_plugin.ei[ISL_CHK_LOGIN_UNFINISHED],
+                        wmem_strdup_printf(pinfo->pool, "Login not finished when the capture ends (no final Login Response); "
+                                           "last PDU in frame %u", r->frame));
         if (t)
             add_summary(t, tvb, pinfo->pool, r->login, true);
         tap_queue_packet(isl_plugin.tap, pinfo, x);
@@ -396,7 +406,7 @@ void isl_render_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const i
         render_text(t, tvb, pinfo, r);
     if (t && r->logout)
         render_logout(t, tvb, r);
-    for (const isl_finding *f = r->findings.head; f; f = f->next) {
+    for (const isl_finding *f = findings_seen(t, pinfo) ? r->findings.head : NULL; f; f = f->next) {
         char *text = f->msg ? NULL : isl_finding_text(r, f);
         add_finding(t, pinfo, tvb, &isl_plugin.ei[f->check], u8cap(pinfo->pool, text ? text : f->msg, 200));
         g_free(text);

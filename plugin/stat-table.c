@@ -163,12 +163,16 @@ stat_tap_table *isl_st_table_at(const void *tapdata, guint i)
 static int format_width(const char *format)
 {
     const char *p = format ? strchr(format, '%') : NULL;
+    int w = 0;
 
     if (!p)
         return 0;
     for (p++; *p == '-' || *p == '+' || *p == ' ' || *p == '0' || *p == '#'; p++)
         ;
-    return g_ascii_isdigit(*p) ? (int)g_ascii_strtoll(p, NULL, 10) : 0;
+    /* by hand: asked for every time cell of every login */
+    for (; g_ascii_isdigit(*p) && w < 1000; p++)
+        w = w * 10 + (*p - '0');
+    return w;
 }
 
 /* Column titles.  tshark prints every title followed by " |", then every

@@ -182,7 +182,7 @@ typedef struct {
 } isl_xrec;
 
 /* Kept for every analysed PDU of the capture: members ordered by size so
- * that there is no padding (128 bytes), flags as bits. */
+ * that there is no padding (120 bytes), flags as bits. */
 typedef struct isl_pdu {
     int64_t ts;
     int64_t rtt_ns;            /* -1 when not a response */

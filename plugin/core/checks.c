@@ -30,7 +30,6 @@ void isl_report(isl_findings *f, isl_check id, const char *fmt, ...)
     else
         f->head = n;
     f->tail = n;
-    f->count++;
 }
 
 void isl_report_deferred(isl_findings *f, isl_check id)
@@ -46,7 +45,6 @@ void isl_report_deferred(isl_findings *f, isl_check id)
     else
         f->head = n;
     f->tail = n;
-    f->count++;
 }
 
 void isl_findings_clear(isl_findings *f)
@@ -59,7 +57,14 @@ void isl_findings_clear(isl_findings *f)
         n = next;
     }
     f->head = f->tail = NULL;
-    f->count = 0;
+}
+
+unsigned isl_findings_total(const isl_findings *f)
+{
+    unsigned c = 0;
+    for (const isl_finding *n = f->head; n; n = n->next)
+        c++;
+    return c;
 }
 
 unsigned isl_findings_count(const isl_findings *f, isl_check id)

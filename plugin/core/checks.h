@@ -38,8 +38,7 @@ typedef struct isl_finding {
 } isl_finding;
 
 typedef struct {
-    isl_finding *head, *tail;
-    unsigned count;
+    isl_finding *head, *tail;   /* every analysed PDU has one: no count kept (isl_findings_total) */
 } isl_findings;
 
 void isl_report(isl_findings *f, isl_check id, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
@@ -49,5 +48,6 @@ void isl_report_deferred(isl_findings *f, isl_check id);
 void isl_findings_clear(isl_findings *f);
 /* Number of findings of one check (tests and fuzz harnesses). */
 unsigned isl_findings_count(const isl_findings *f, isl_check id);
+unsigned isl_findings_total(const isl_findings *f);
 
 #endif

@@ -107,5 +107,5 @@ void isl_report_text_format(isl_text *t, isl_pdu *r, const char *what)
 {
     if (t->unterminated && !t->truncated)
         isl_report(&r->findings, ISL_CHK_FMT_UNTERMINATED_PAIR, "%s text does not end with NUL and the C bit is not set: \"%.40s\" is cut",
-                   what, t->n_pairs ? t->pairs[t->n_pairs - 1].key : "");
+                   what, t->n_pairs ? isl_text_key(t, t->n_pairs - 1) : "");
 }

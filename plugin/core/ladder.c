@@ -49,7 +49,7 @@ static void login_keys(GPtrArray *names, const isl_pdu *r)
         if (lt->frame != r->frame || lt->side != side)
             continue;
         for (unsigned i = 0; i < lt->text->n_pairs; i++)
-            g_ptr_array_add(names, (gpointer)lt->text->pairs[i].key);
+            g_ptr_array_add(names, (gpointer)isl_text_key(lt->text, i));
     }
 }
 
@@ -66,7 +66,7 @@ static void text_keys(GPtrArray *names, const isl_pdu *r)
         if (is_request(r) && r->frame == x->first_frame && x->texts->len) {
             const isl_text *t = g_ptr_array_index(x->texts, 0);
             for (unsigned i = 0; i < t->n_pairs; i++)
-                g_ptr_array_add(names, (gpointer)t->pairs[i].key);
+                g_ptr_array_add(names, (gpointer)isl_text_key(t, i));
         }
         return;
     }

@@ -121,8 +121,8 @@ isl_kv isl_login_kv_at(const isl_login *l, unsigned i)
             kv.side = lt->side;
             kv.stage = lt->stage;
             kv.frame = lt->frame;
-            kv.key = lt->text->pairs[i].key;
-            kv.value = lt->text->pairs[i].value;
+            kv.key = isl_text_key(lt->text, i);
+            kv.value = isl_text_val(lt->text, i);
             return kv;
         }
         i -= lt->text->n_pairs;

@@ -579,7 +579,7 @@ static void auth_first_step(isl_nego *n, isl_side side, isl_stage stage, const i
     has_a = n->auth.chap_a_offer != NULL;
     n->auth.first_step_checked = true;
     for (unsigned i = 0; i < text->n_pairs && !has_a; i++)
-        has_a = !strcmp(text->pairs[i].key, chap_a_name);
+        has_a = !strcmp(isl_text_key(text, i), chap_a_name);
     if (!has_a)
         isl_report(out, ISL_CHK_AUTH_FIRST_STEP_MISSING, "AuthMethod=CHAP selected (frame %u) but this Login Request has no CHAP_A",
                    am->result_frame);
@@ -753,7 +753,7 @@ static bool seen_has(const seen_keys *s, const isl_key_def *d, const char *key)
     if (d)
         return (s->ids >> d->id) & 1;
     for (unsigned j = 0; j < s->item; j++)
-        if (s->text->pairs[j].value && strcmp(s->text->pairs[j].key, key) == 0)
+        if (isl_text_val(s->text, j) && strcmp(isl_text_key(s->text, j), key) == 0)
             return true;
     return false;
 }
@@ -830,7 +830,7 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
     auth_first_step(n, side, stage, text, out);
     for (unsigned i = 0; i < text->n_pairs; i++) {
         seen.item = i;
-        new_offers += text_item(n, side, stage, frame, text->pairs[i].key, text->pairs[i].value, &seen, out);
+        new_offers += text_item(n, side, stage, frame, isl_text_key(text, i), isl_text_val(text, i), &seen, out);
     }
     return new_offers;
 }
@@ -1049,13 +1049,13 @@ const char *isl_nego_last_offers(const isl_nego *n)
         return n->offers_str;
     b = g_string_new(NULL);
     for (unsigned i = 0; i < n->offer_text->n_pairs; i++) {
-        const isl_pair *p = &n->offer_text->pairs[i];
-        const isl_key_def *d = p->value ? isl_key_lookup(p->key) : NULL;
+        const char *key = isl_text_key(n->offer_text, i), *value = isl_text_val(n->offer_text, i);
+        const isl_key_def *d = value ? isl_key_lookup(key) : NULL;
         uint64_t bit = d ? UINT64_C(1) << d->id : 0;
         if (!(n->offer_ids & bit) || (done & bit))
             continue;
         done |= bit;
-        g_string_append_printf(b, "%s%s=%s", b->len ? ", " : "", p->key, p->value);
+        g_string_append_printf(b, "%s%s=%s", b->len ? ", " : "", key, value);
     }
     w->offers_str = g_string_free(b, FALSE);
     return w->offers_str;

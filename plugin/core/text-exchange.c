@@ -85,7 +85,7 @@ static bool request_sendtargets(const isl_feed_ctx *f, isl_textx *x, const isl_t
     x->st_value = g_strdup(st);
     if (txt->n_pairs > 1)
         isl_report(isl_out(f), ISL_CHK_DISC_SENDTARGETS_EXTRA, "SendTargets request also carries %s",
-                   txt->pairs[strcmp(txt->pairs[0].key, "SendTargets") ? 0 : 1].key);
+                   isl_text_key(txt, strcmp(isl_text_key(txt, 0), "SendTargets") ? 0 : 1));
     if (!strcmp(st, "All") && s && s->type == ISL_ST_NORMAL)
         isl_report(isl_out(f), ISL_CHK_DISC_SENDTARGETS_ALL_NORMAL, "SendTargets=All in a Normal session; only Discovery sessions answer it");
     return true;
@@ -106,7 +106,7 @@ static void request_text(const isl_feed_ctx *f, isl_textx *x)
     if (request_sendtargets(f, x, txt))
         return;
     if (s && s->type == ISL_ST_DISCOVERY)
-        isl_report(isl_out(f), ISL_CHK_DISC_FORBIDDEN_PDU, "Discovery session carries a Text Request without SendTargets (%s)", txt->pairs[0].key);
+        isl_report(isl_out(f), ISL_CHK_DISC_FORBIDDEN_PDU, "Discovery session carries a Text Request without SendTargets (%s)", isl_text_key(txt, 0));
     if (!x->nego)
         x->nego = isl_nego_new(false, false, s ? s->type : ISL_ST_UNKNOWN, &f->a->shared);
     isl_nego_text(x->nego, ISL_SIDE_I, ISL_STAGE_FFP, f->in->frame, txt, isl_out(f));
@@ -134,7 +134,7 @@ void isl_text_request(const isl_feed_ctx *f)
 static void sendtargets_records(isl_textx *x, const isl_text *t, isl_pdu *r)
 {
     for (unsigned i = 0; i < t->n_pairs; i++) {
-        const char *k = t->pairs[i].key, *v = t->pairs[i].value;
+        const char *k = isl_text_key(t, i), *v = isl_text_val(t, i);
         if (!v)
             continue;
         if (!strcmp(k, "TargetName")) {
@@ -201,11 +201,10 @@ static isl_text *response_joins_carry(const isl_feed_ctx *f, isl_textx *x)
 
 static void response_keeps_carry(const isl_feed_ctx *f, isl_textx *x, isl_text *txt)
 {
-    const isl_pair *last = &txt->pairs[txt->n_pairs - 1];
-    size_t off = (size_t)(last->key - txt->buf);
+    size_t off = txt->pairs[txt->n_pairs - 1].key;
     isl_report(isl_out(f), ISL_CHK_FMT_UNTERMINATED_PAIR,
                "Text Response ends inside \"%.48s\" without NUL and without the C bit (tgt splits long SendTargets replies this way); joined with the next response",
-               last->key);
+               isl_text_key(txt, txt->n_pairs - 1));
     x->carry = g_byte_array_new();
     g_byte_array_append(x->carry, (const uint8_t *)txt->buf + off, (guint)(txt->len - off));
     txt->n_pairs--;

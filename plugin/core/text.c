@@ -44,8 +44,8 @@ isl_text *isl_text_split_in(isl_arena *ar, const uint8_t *data, size_t len)
         eq = strchr(item, '=');
         if (eq)
             *eq = '\0';
-        t->pairs[t->n_pairs].key = item;
-        t->pairs[t->n_pairs].value = eq ? eq + 1 : NULL;
+        t->pairs[t->n_pairs].key = (uint32_t)(item - buf);
+        t->pairs[t->n_pairs].value = eq ? (uint32_t)(eq + 1 - buf) : ISL_NO_VALUE;
         t->n_pairs++;
         off += ilen + 1;
     }
@@ -68,7 +68,7 @@ void isl_text_mark_truncated(isl_text *t)
 const char *isl_text_value(const isl_text *t, const char *key)
 {
     for (unsigned i = 0; i < t->n_pairs; i++)
-        if (t->pairs[i].value && strcmp(t->pairs[i].key, key) == 0)
-            return t->pairs[i].value;
+        if (t->pairs[i].value != ISL_NO_VALUE && strcmp(isl_text_key(t, i), key) == 0)
+            return isl_text_val(t, i);
     return NULL;
 }

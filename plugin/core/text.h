@@ -7,9 +7,12 @@
 #include "arena.h"
 #include <stddef.h>
 
+/* Where a pair's key and value start in its text's buffer: offsets, half
+ * the size of two pointers (a login keeps some forty pairs). */
+#define ISL_NO_VALUE UINT32_MAX
 typedef struct {
-    const char *key;    /* points into the owner's buffer */
-    const char *value;  /* NULL when the item has no '=' */
+    uint32_t key;
+    uint32_t value;     /* ISL_NO_VALUE when the item has no '=' */
 } isl_pair;
 
 typedef struct {
@@ -31,6 +34,13 @@ isl_text *isl_text_split_in(isl_arena *ar, const uint8_t *data, size_t len);
 void isl_text_free(isl_text *t);
 /* Bytes after this text were not captured: drop the cut last item, mark truncated. */
 void isl_text_mark_truncated(isl_text *t);
+/* Key and value (NULL when the item has no '=') of item i. */
+static inline const char *isl_text_key(const isl_text *t, unsigned i) { return t->buf + t->pairs[i].key; }
+static inline const char *isl_text_val(const isl_text *t, unsigned i)
+{
+    return t->pairs[i].value == ISL_NO_VALUE ? NULL : t->buf + t->pairs[i].value;
+}
+
 /* Value of the first item with this key and a value; NULL when none. */
 const char *isl_text_value(const isl_text *t, const char *key);
 

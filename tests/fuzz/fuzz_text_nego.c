@@ -27,7 +27,7 @@
 static void per_pair_checks(const isl_text *t)
 {
     for (unsigned i = 0; i < t->n_pairs; i++) {
-        const char *k = t->pairs[i].key, *v = t->pairs[i].value;
+        const char *k = isl_text_key(t, i), *v = isl_text_val(t, i);
         char bad = 0;
         if (k < t->buf || k >= t->buf + t->len + 1)
             __builtin_trap();

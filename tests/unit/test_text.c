@@ -11,10 +11,10 @@ ISL_TEST("/text/split/basic", test_split_basic)
     g_assert_cmpuint(t->n_pairs, ==, 2);
     g_assert_false(t->unterminated);
     g_assert_cmpuint(t->len, ==, 40);
-    g_assert_cmpstr(t->pairs[0].key, ==, "HeaderDigest");
-    g_assert_cmpstr(t->pairs[0].value, ==, "None");
-    g_assert_cmpstr(t->pairs[1].key, ==, "MaxBurstLength");
-    g_assert_cmpstr(t->pairs[1].value, ==, "262144");
+    g_assert_cmpstr(isl_text_key(t, 0), ==, "HeaderDigest");
+    g_assert_cmpstr(isl_text_val(t, 0), ==, "None");
+    g_assert_cmpstr(isl_text_key(t, 1), ==, "MaxBurstLength");
+    g_assert_cmpstr(isl_text_val(t, 1), ==, "262144");
     isl_text_free(t);
 }
 
@@ -24,15 +24,15 @@ ISL_TEST("/text/split/unterminated", test_split_unterminated)
     isl_text *t = split(TXT("A=1\0TargetAddress=127.0.0.1:32"));
     g_assert_true(t->unterminated);
     g_assert_cmpuint(t->n_pairs, ==, 2);
-    g_assert_cmpstr(t->pairs[1].key, ==, "TargetAddress");
-    g_assert_cmpstr(t->pairs[1].value, ==, "127.0.0.1:32");
+    g_assert_cmpstr(isl_text_key(t, 1), ==, "TargetAddress");
+    g_assert_cmpstr(isl_text_val(t, 1), ==, "127.0.0.1:32");
     isl_text_free(t);
 
     t = split(TXT("Target"));
     g_assert_true(t->unterminated);
     g_assert_cmpuint(t->n_pairs, ==, 1);
-    g_assert_cmpstr(t->pairs[0].key, ==, "Target");
-    g_assert_null(t->pairs[0].value);
+    g_assert_cmpstr(isl_text_key(t, 0), ==, "Target");
+    g_assert_null(isl_text_val(t, 0));
     isl_text_free(t);
 }
 
@@ -41,9 +41,9 @@ ISL_TEST("/text/split/no_equals", test_split_no_equals)
     isl_text *t = split(TXT("BogusKey\0A=1\0"));
     g_assert_cmpuint(t->n_pairs, ==, 2);
     g_assert_false(t->unterminated);
-    g_assert_cmpstr(t->pairs[0].key, ==, "BogusKey");
-    g_assert_null(t->pairs[0].value);
-    g_assert_cmpstr(t->pairs[1].value, ==, "1");
+    g_assert_cmpstr(isl_text_key(t, 0), ==, "BogusKey");
+    g_assert_null(isl_text_val(t, 0));
+    g_assert_cmpstr(isl_text_val(t, 1), ==, "1");
     isl_text_free(t);
 }
 
@@ -51,10 +51,10 @@ ISL_TEST("/text/split/empty_key_value", test_split_empty_key_value)
 {
     isl_text *t = split(TXT("=1\0SendTargets=\0"));
     g_assert_cmpuint(t->n_pairs, ==, 2);
-    g_assert_cmpstr(t->pairs[0].key, ==, "");
-    g_assert_cmpstr(t->pairs[0].value, ==, "1");
-    g_assert_cmpstr(t->pairs[1].key, ==, "SendTargets");
-    g_assert_cmpstr(t->pairs[1].value, ==, "");
+    g_assert_cmpstr(isl_text_key(t, 0), ==, "");
+    g_assert_cmpstr(isl_text_val(t, 0), ==, "1");
+    g_assert_cmpstr(isl_text_key(t, 1), ==, "SendTargets");
+    g_assert_cmpstr(isl_text_val(t, 1), ==, "");
     isl_text_free(t);
 }
 
@@ -63,8 +63,8 @@ ISL_TEST("/text/split/value_with_equals", test_split_value_with_equals)
 {
     isl_text *t = split(TXT("X-a=b=c\0"));
     g_assert_cmpuint(t->n_pairs, ==, 1);
-    g_assert_cmpstr(t->pairs[0].key, ==, "X-a");
-    g_assert_cmpstr(t->pairs[0].value, ==, "b=c");
+    g_assert_cmpstr(isl_text_key(t, 0), ==, "X-a");
+    g_assert_cmpstr(isl_text_val(t, 0), ==, "b=c");
     isl_text_free(t);
 }
 
@@ -73,8 +73,8 @@ ISL_TEST("/text/split/stray_nul", test_split_stray_nul)
     isl_text *t = split(TXT("\0\0A=1\0\0\0B=2\0\0"));
     g_assert_cmpuint(t->n_pairs, ==, 2);
     g_assert_false(t->unterminated);
-    g_assert_cmpstr(t->pairs[0].key, ==, "A");
-    g_assert_cmpstr(t->pairs[1].key, ==, "B");
+    g_assert_cmpstr(isl_text_key(t, 0), ==, "A");
+    g_assert_cmpstr(isl_text_key(t, 1), ==, "B");
     isl_text_free(t);
 }
 
@@ -96,8 +96,8 @@ ISL_TEST("/text/split/copy", test_split_copy)
     memset(buf, 'z', sizeof buf);
     g_assert_cmpuint(t->n_pairs, ==, 2);
     g_assert_false(t->unterminated);
-    g_assert_cmpstr(t->pairs[0].value, ==, "1");
-    g_assert_cmpstr(t->pairs[1].value, ==, "2");
+    g_assert_cmpstr(isl_text_val(t, 0), ==, "1");
+    g_assert_cmpstr(isl_text_val(t, 1), ==, "2");
     isl_text_free(t);
 }
 
@@ -111,9 +111,9 @@ ISL_TEST("/text/split/many", test_split_many)
     }
     t = isl_text_split((const uint8_t *)s->str, s->len);
     g_assert_cmpuint(t->n_pairs, ==, 1000);
-    g_assert_cmpstr(t->pairs[0].key, ==, "X-k0");
-    g_assert_cmpstr(t->pairs[999].key, ==, "X-k999");
-    g_assert_cmpstr(t->pairs[999].value, ==, "999");
+    g_assert_cmpstr(isl_text_key(t, 0), ==, "X-k0");
+    g_assert_cmpstr(isl_text_key(t, 999), ==, "X-k999");
+    g_assert_cmpstr(isl_text_val(t, 999), ==, "999");
     isl_text_free(t);
     g_string_free(s, TRUE);
 }

@@ -38,7 +38,7 @@ int main(int argc, char **argv)
 
 static void dump_findings(const isl_findings *f)
 {
-    g_printerr("findings (%u):\n", f->count);
+    g_printerr("findings (%u):\n", isl_findings_total(f));
     for (const isl_finding *n = f->head; n; n = n->next)
         g_printerr("  %s: %s\n", isl_check_get((isl_check)n->check)->abbrev, n->msg);
 }
@@ -68,8 +68,8 @@ void expect_findings_(const char *file, int line, const isl_findings *f, ...)
             g_free(msg);
         }
     }
-    if (f->count != total) {
-        char *msg = g_strdup_printf("%s:%d: expected %u findings, list holds %u", file, line, total, f->count);
+    if (isl_findings_total(f) != total) {
+        char *msg = g_strdup_printf("%s:%d: expected %u findings, list holds %u", file, line, total, isl_findings_total(f));
         dump_findings(f);
         g_assertion_message(G_LOG_DOMAIN, file, line, "expect", msg);
         g_free(msg);
