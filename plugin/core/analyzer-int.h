@@ -36,7 +36,7 @@ struct isl_conn {
     bool hd, dd;                  /* digests negotiated */
     uint32_t mrdsl[2];            /* what side receives at most */
     isl_cchain chain[2];          /* per sender (isl_side) */
-    GPtrArray *texts;             /* open Text exchanges (isl_textx*) */
+    GPtrArray *texts;             /* open Text exchanges (isl_textx*); NULL before the first */
     isl_logoutx *logout;
     uint32_t logout_frame;
     uint32_t fp[2][FP_RING], fp_frame[2][FP_RING];

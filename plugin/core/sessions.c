@@ -15,7 +15,8 @@ void isl_conn_free(gpointer p)
     for (int s = 0; s < 2; s++)
         if (c->chain[s].buf)
             g_byte_array_free(c->chain[s].buf, TRUE);
-    g_ptr_array_free(c->texts, TRUE);
+    if (c->texts)
+        g_ptr_array_free(c->texts, TRUE);
     if (c->pings)
         g_hash_table_destroy(c->pings);
     g_free(c);
@@ -29,7 +30,6 @@ isl_conn *isl_conn_get(isl_analyzer *a, const isl_pdu_in *in)
     c = g_new0(isl_conn, 1);
     c->key = in->conn_key;
     c->mrdsl[0] = c->mrdsl[1] = 0;   /* unknown until a login is seen */
-    c->texts = g_ptr_array_new();
     g_hash_table_insert(a->conns, GUINT_TO_POINTER(in->conn_key), c);
     return c;
 }

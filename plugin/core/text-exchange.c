@@ -27,7 +27,7 @@ void isl_textx_free(gpointer p)
 
 static isl_textx *textx_find(isl_conn *c, uint32_t itt)
 {
-    for (unsigned i = 0; i < c->texts->len; i++) {
+    for (unsigned i = 0; c->texts && i < c->texts->len; i++) {
         isl_textx *x = g_ptr_array_index(c->texts, i);
         if (x->itt == itt && !x->done)
             return x;
@@ -47,6 +47,8 @@ static isl_textx *textx_new(const isl_feed_ctx *f)
     x->texts = g_ptr_array_new_with_free_func(text_free_cb);
     x->targets = g_ptr_array_new_with_free_func(target_rec_free);
     g_ptr_array_add(f->a->textxs, x);
+    if (!f->c->texts)
+        f->c->texts = g_ptr_array_new();   /* most connections never send a Text Request */
     g_ptr_array_add(f->c->texts, x);
     return x;
 }
@@ -67,7 +69,8 @@ static isl_textx *request_exchange(const isl_feed_ctx *f)
      * sequence (§6.4); negotiation starts afresh under the same ITT. */
     if (x && ttt == TTT_NONE && x->ttt != TTT_NONE && !f->c->chain[ISL_SIDE_I].buf) {
         x->done = true;
-        g_ptr_array_remove(f->c->texts, x);
+        if (f->c->texts)
+            g_ptr_array_remove(f->c->texts, x);
         x = NULL;
     }
     return x ? x : textx_new(f);
@@ -238,7 +241,8 @@ static void response_ends_exchange(const isl_feed_ctx *f, isl_textx *x)
     x->final_frame = f->in->frame;
     x->final_ts = f->in->ts_ns;
     f->r->text_final = true;
-    g_ptr_array_remove(c->texts, x);
+    if (c->texts)
+        g_ptr_array_remove(c->texts, x);
     if (x->sendtargets) {
         if (x->session)
             x->session->n_targets += x->targets->len;
