@@ -53,16 +53,26 @@ stat_tap_table_item_type *isl_st_row_append(stat_tap_table *t)
     return row;
 }
 
-/* A cleared row at index pos; the rows from pos on move down by one.  The
- * contents move, not the arrays, so every Qt item keeps showing the row at
- * its own index. */
-static stat_tap_table_item_type *row_insert(stat_tap_table *t, guint pos)
+/* A cleared row at index pos; the rows from pos on move down by one.  Under
+ * a Qt dialog the contents move, not the arrays, so that every Qt item keeps
+ * showing the row at its own index.  Elsewhere (tshark, sharkd: they read
+ * the rows by index when they print) the row pointers move: a login storm
+ * has thousands of initiator -> target rows, and copying every later row's
+ * items on each new one was most of the plugin's cost there. */
+static stat_tap_table_item_type *row_insert(stat_tap_table *t, guint pos, bool shown)
 {
     size_t size = t->num_fields * sizeof(stat_tap_table_item_type);
+    stat_tap_table_item_type *row;
     guint last;
 
     isl_st_row_append(t);
     last = t->num_elements - 1;
+    if (!shown) {
+        row = t->elements[last];
+        memmove(&t->elements[pos + 1], &t->elements[pos], (last - pos) * sizeof *t->elements);
+        t->elements[pos] = row;
+        return row;                      /* cleared by isl_st_row_append */
+    }
     for (guint i = last; i > pos; i--)
         memcpy(t->elements[i], t->elements[i - 1], size);
     memset(t->elements[pos], 0, size);   /* its strings moved to pos + 1 */
@@ -118,8 +128,10 @@ void isl_st_set_str_take(stat_tap_table_item_type *row, unsigned col, char *s)
 /* Rows are kept sorted by column 0's user_data key (kind, status code,
  * session number) or, when label is given, by column 0's text.  Binary
  * search, so that a capture with many sessions stays fast. */
-stat_tap_table_item_type *isl_st_row_find_or_insert(stat_tap_table *t, guint key, const char *label, bool *created)
+stat_tap_table_item_type *isl_st_row_find_or_insert(const void *tapdata, stat_tap_table *t, guint key, const char *label,
+                                                    bool *created)
 {
+    const stat_data_t *sd = tapdata;
     guint lo = 0, hi = t->num_elements;
     stat_tap_table_item_type *row;
 
@@ -138,7 +150,7 @@ stat_tap_table_item_type *isl_st_row_find_or_insert(stat_tap_table *t, guint key
             hi = mid;
     }
     *created = true;
-    row = row_insert(t, lo);
+    row = row_insert(t, lo, sd->stat_tap_data->refcount > 0);
     row[0].user_data.uint_value = key;
     return row;
 }

@@ -10,8 +10,10 @@
 /* A cleared row at index num_elements (a hidden row's array when there is one). */
 stat_tap_table_item_type *isl_st_row_append(stat_tap_table *t);
 /* The row whose column 0 has user_data key (or text label, when given),
- * inserted in order when missing (*created). */
-stat_tap_table_item_type *isl_st_row_find_or_insert(stat_tap_table *t, guint key, const char *label, bool *created);
+ * inserted in order when missing (*created).  tapdata: the listener's, whose
+ * statistic says whether a Qt dialog shows the rows. */
+stat_tap_table_item_type *isl_st_row_find_or_insert(const void *tapdata, stat_tap_table *t, guint key, const char *label,
+                                                    bool *created);
 
 /* stat_tap_table_ui callbacks: hide the rows; free an item (and, on the last
  * item of a table, its hidden rows). */

@@ -127,21 +127,21 @@ static tap_packet_status login_packet(void *tapdata, packet_info *pinfo _U_, epa
     if (x->provisional || x->kind == ISL_X_PROBLEMS)
         return TAP_PACKET_DONT_REDRAW;     /* counted when the login ends (or is found cut off); problems: sessions table */
 
-    row = isl_st_row_find_or_insert(kinds, x->kind, NULL, &created);
+    row = isl_st_row_find_or_insert(tapdata, kinds, x->kind, NULL, &created);
     if (created)
         isl_st_set_str(row, LC_NAME, isl_xkind_name(x->kind));
     login_count(row, x);
 
     if (x->kind == ISL_X_DISCOVERY_LOGIN || x->kind == ISL_X_NORMAL_LOGIN) {
         char *label = pair_label(x);
-        row = isl_st_row_find_or_insert(pairs, 0, label, &created);
+        row = isl_st_row_find_or_insert(tapdata, pairs, 0, label, &created);
         if (created)
             isl_st_set_str(row, LC_NAME, label);
         g_free(label);
         login_count(row, x);
 
         /* A login the capture cut off has no status: a row of its own. */
-        row = isl_st_row_find_or_insert(statuses, x->unfinished ? G_MAXUINT32 : x->status, NULL, &created);
+        row = isl_st_row_find_or_insert(tapdata, statuses, x->unfinished ? G_MAXUINT32 : x->status, NULL, &created);
         if (created)
             isl_st_set_str_take(row, LC_NAME, x->unfinished ? g_strdup("(no final response)") : status_label(x->status));
         login_count(row, x);
@@ -311,7 +311,7 @@ static tap_packet_status sessions_packet(void *tapdata, packet_info *pinfo _U_, 
 
     if (!s || !t)
         return TAP_PACKET_DONT_REDRAW;
-    row = isl_st_row_find_or_insert(t, s->number, NULL, &created);
+    row = isl_st_row_find_or_insert(tapdata, t, s->number, NULL, &created);
     if (created)
         session_new_row(row, s);
     /* Names and type are set once, during the login: any record has them. */
