@@ -344,7 +344,11 @@ G_STATIC_ASSERT(N_KEYS == ISL_KEY_COUNT);
  * test_values.c resolves every row's name through this function. */
 const isl_key_def *isl_key_lookup(const char *name)
 {
-    size_t len = strlen(name);
+    return isl_key_lookup_len(name, strlen(name));
+}
+
+const isl_key_def *isl_key_lookup_len(const char *name, size_t len)
+{
     isl_key_id id;
 
 #define K(ch, key) case ch: id = key; break
@@ -435,7 +439,7 @@ const isl_key_def *isl_key_lookup(const char *name)
         return NULL;
     }
 #undef K
-    return memcmp(key_table[id].name, name, len) == 0 ? &key_table[id] : NULL;
+    return memcmp(key_table[id].name, name, len) == 0 && key_table[id].name[len] == '\0' ? &key_table[id] : NULL;
 }
 
 const isl_key_def *isl_key_lookup_nocase(const char *name)

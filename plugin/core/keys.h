@@ -145,6 +145,8 @@ typedef struct {
 } isl_key_def;
 
 const isl_key_def *isl_key_lookup(const char *name);
+/* The same for the len bytes at name (no NUL needed). */
+const isl_key_def *isl_key_lookup_len(const char *name, size_t len);
 const isl_key_def *isl_key_by_id(isl_key_id id);
 /* Who may send the key in a login (login) or a Text sequence: ISL_BY_* */
 uint8_t isl_key_senders(const isl_key_def *def, bool login);

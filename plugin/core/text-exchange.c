@@ -209,7 +209,9 @@ static void response_keeps_carry(const isl_feed_ctx *f, isl_textx *x, isl_text *
                "Text Response ends inside \"%.48s\" without NUL and without the C bit (tgt splits long SendTargets replies this way); joined with the next response",
                isl_text_key(txt, txt->n_pairs - 1));
     x->carry = g_byte_array_new();
-    g_byte_array_append(x->carry, (const uint8_t *)txt->buf + off, (guint)(txt->len - off));
+    /* the cut pair is the buffer's last item, copied whole (never interned),
+     * followed by the NUL the split added */
+    g_byte_array_append(x->carry, (const uint8_t *)txt->buf + off, (guint)(txt->buf_len - 1 - off));
     txt->n_pairs--;
     /* restore the '=' split_text cut out so the carry holds the raw pair */
     for (guint i = 0; i < x->carry->len; i++)

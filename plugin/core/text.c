@@ -9,46 +9,75 @@ isl_text *isl_text_split(const uint8_t *data, size_t len)
     return isl_text_split_in(NULL, data, len);
 }
 
+/* One item of the wire text: where it is, its '=' and the key table row of
+ * its key (NULL: the key is copied).  The last item of a text cut without
+ * its NUL stays whole: a joined SendTargets reply needs its raw bytes. */
+typedef struct {
+    const uint8_t *item, *eq;
+    size_t ilen;
+    const isl_key_def *def;
+} item_view;
+
+static bool next_item(const uint8_t *data, size_t len, size_t *off, item_view *it)
+{
+    while (*off < len) {
+        const uint8_t *p = data + *off, *nul = memchr(p, 0, len - *off);
+        size_t ilen = nul ? (size_t)(nul - p) : len - *off;
+
+        *off += ilen + 1;
+        if (ilen == 0)
+            continue;          /* stray NUL (padding-like) between items: no empty pairs */
+        it->item = p;
+        it->ilen = ilen;
+        it->eq = memchr(p, '=', ilen);
+        it->def = it->eq && nul ? isl_key_lookup_len((const char *)p, (size_t)(it->eq - p)) : NULL;
+        return true;
+    }
+    return false;
+}
+
 isl_text *isl_text_split_in(isl_arena *ar, const uint8_t *data, size_t len)
 {
     unsigned n = 0;
+    size_t size = 0, off = 0;
+    item_view it;
     isl_text *t;
-    char *buf;
+    char *buf, *w;
 
-    for (size_t off = 0; off < len;) {
-        const uint8_t *nul = memchr(data + off, 0, len - off);
-        size_t ilen = nul ? (size_t)(nul - (data + off)) : len - off;
-        n += ilen > 0;
-        off += ilen + 1;
+    while (next_item(data, len, &off, &it)) {
+        n++;
+        size += it.def ? it.ilen - (size_t)(it.eq - it.item) : it.ilen + 1;
     }
-    t = isl_arena_alloc0(ar, sizeof *t + (size_t)n * sizeof(isl_pair) + len + 1);
+    t = isl_arena_alloc0(ar, sizeof *t + (size_t)n * sizeof(isl_pair) + size + 1);
     t->in_arena = ar != NULL;
     t->pairs = (isl_pair *)(t + 1);
-    buf = t->buf = (char *)(t->pairs + n);
-    if (len)
-        memcpy(buf, data, len);
-    buf[len] = '\0';
+    w = buf = t->buf = (char *)(t->pairs + n);
     t->len = len;
+    t->buf_len = size;
     t->unterminated = len > 0 && data[len - 1] != '\0';
 
-    for (size_t off = 0; off < len;) {
-        char *item = buf + off;
-        size_t ilen = strlen(item);
-        char *eq;
+    for (off = 0; next_item(data, len, &off, &it);) {
+        isl_pair *p = &t->pairs[t->n_pairs++];
+        size_t klen = it.eq ? (size_t)(it.eq - it.item) : it.ilen;
 
-        if (ilen == 0) {
-            /* Stray NUL (padding-like) between items: skip, keeps no empty pairs. */
-            off++;
-            continue;
+        if (it.def) {
+            p->key = ISL_KEY_INTERNED | (uint32_t)it.def->id;
+        } else {
+            p->key = (uint32_t)(w - buf);
+            memcpy(w, it.item, klen);
+            w += klen;
+            *w++ = '\0';
         }
-        eq = strchr(item, '=');
-        if (eq)
-            *eq = '\0';
-        t->pairs[t->n_pairs].key = (uint32_t)(item - buf);
-        t->pairs[t->n_pairs].value = eq ? (uint32_t)(eq + 1 - buf) : ISL_NO_VALUE;
-        t->n_pairs++;
-        off += ilen + 1;
+        p->value = ISL_NO_VALUE;
+        if (it.eq) {
+            size_t vlen = it.ilen - klen - 1;
+            p->value = (uint32_t)(w - buf);
+            memcpy(w, it.eq + 1, vlen);
+            w += vlen;
+            *w++ = '\0';
+        }
     }
+    /* the last item's NUL when the text lacked it: size counted it */
     return t;
 }
 

@@ -5,19 +5,24 @@
 
 #include "checks.h"
 #include "arena.h"
+#include "keys.h"
 #include <stddef.h>
 
 /* Where a pair's key and value start in its text's buffer: offsets, half
- * the size of two pointers (a login keeps some forty pairs). */
+ * the size of two pointers (a login keeps some forty pairs).  A key of the
+ * key table is not copied: its key is the table row's id with
+ * ISL_KEY_INTERNED set (most of a login's text is key names). */
 #define ISL_NO_VALUE UINT32_MAX
+#define ISL_KEY_INTERNED 0x80000000u
 typedef struct {
     uint32_t key;
     uint32_t value;     /* ISL_NO_VALUE when the item has no '=' */
 } isl_pair;
 
 typedef struct {
-    char *buf;          /* owned copy of the text, NUL-terminated items */
-    size_t len;
+    char *buf;          /* the items, NUL-terminated, keys of the table left out */
+    size_t len;         /* bytes of the text on the wire */
+    size_t buf_len;     /* bytes of the items in buf, each with its NUL */
     isl_pair *pairs;
     unsigned n_pairs;
     bool unterminated;  /* last item lacked its NUL */
@@ -35,7 +40,11 @@ void isl_text_free(isl_text *t);
 /* Bytes after this text were not captured: drop the cut last item, mark truncated. */
 void isl_text_mark_truncated(isl_text *t);
 /* Key and value (NULL when the item has no '=') of item i. */
-static inline const char *isl_text_key(const isl_text *t, unsigned i) { return t->buf + t->pairs[i].key; }
+static inline const char *isl_text_key(const isl_text *t, unsigned i)
+{
+    uint32_t k = t->pairs[i].key;
+    return k & ISL_KEY_INTERNED ? isl_key_by_id((isl_key_id)(k & ~ISL_KEY_INTERNED))->name : t->buf + k;
+}
 static inline const char *isl_text_val(const isl_text *t, unsigned i)
 {
     return t->pairs[i].value == ISL_NO_VALUE ? NULL : t->buf + t->pairs[i].value;

@@ -29,14 +29,14 @@ static void per_pair_checks(const isl_text *t)
     for (unsigned i = 0; i < t->n_pairs; i++) {
         const char *k = isl_text_key(t, i), *v = isl_text_val(t, i);
         char bad = 0;
-        if (k < t->buf || k >= t->buf + t->len + 1)
+        if ((t->pairs[i].key & ISL_KEY_INTERNED) ? !isl_key_lookup(k) : (k < t->buf || k >= t->buf + t->buf_len))
             __builtin_trap();
         (void)isl_check_key_name(k, &bad);
         (void)isl_key_lookup(k);
         (void)isl_key_lookup_nocase(k);
         (void)isl_key_is_extension(k);
         if (v) {
-            if (v < t->buf || v > t->buf + t->len)
+            if (v < t->buf || v >= t->buf + t->buf_len)
                 __builtin_trap();
             sink(v);
         }
@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 len = size - off;
             t = isl_text_split(data + off, len);
             off += len;
-            if (t->len != len || t->buf[len] != '\0')
+            if (t->len != len || t->buf_len > len + 1 || t->buf[t->buf_len] != '\0')
                 __builtin_trap();
             per_pair_checks(t);
             g_ptr_array_add(texts, t);

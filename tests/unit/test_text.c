@@ -18,6 +18,33 @@ ISL_TEST("/text/split/basic", test_split_basic)
     isl_text_free(t);
 }
 
+/* Keys of the key table are not copied (a login keeps its texts for the
+ * whole capture and most of their bytes are key names); other keys are, and
+ * so is the cut last item of a text without its final NUL, whole. */
+ISL_TEST("/text/split/interned_keys", test_split_interned)
+{
+    isl_text *t = split(TXT("HeaderDigest=None\0X-foo=bar\0Headerdigest=x\0NoEquals\0MaxBurstLength=26"));
+    g_assert_cmpuint(t->n_pairs, ==, 5);
+    g_assert_true((t->pairs[0].key & ISL_KEY_INTERNED) != 0);
+    g_assert_true(isl_text_key(t, 0) == isl_key_lookup("HeaderDigest")->name);
+    g_assert_cmpstr(isl_text_val(t, 0), ==, "None");
+    g_assert_false(t->pairs[1].key & ISL_KEY_INTERNED);
+    g_assert_cmpstr(isl_text_key(t, 1), ==, "X-foo");
+    g_assert_cmpstr(isl_text_val(t, 1), ==, "bar");
+    g_assert_cmpstr(isl_text_key(t, 2), ==, "Headerdigest");   /* keys are case-sensitive */
+    g_assert_false(t->pairs[2].key & ISL_KEY_INTERNED);
+    g_assert_cmpstr(isl_text_key(t, 3), ==, "NoEquals");
+    g_assert_null(isl_text_val(t, 3));
+    g_assert_false(t->pairs[4].key & ISL_KEY_INTERNED);     /* cut: its raw bytes end the buffer */
+    g_assert_cmpstr(isl_text_key(t, 4), ==, "MaxBurstLength");
+    g_assert_cmpstr(isl_text_val(t, 4), ==, "26");
+    g_assert_cmpuint(t->len, ==, 69);
+    /* "None", "X-foo", "bar", "Headerdigest", "x", "NoEquals", "MaxBurstLength", "26", each with its NUL */
+    g_assert_cmpuint(t->buf_len, ==, 5 + 6 + 4 + 13 + 2 + 9 + 15 + 3);
+    g_assert_cmpmem(t->buf + t->pairs[4].key, 18, "MaxBurstLength\0" "26", 18);
+    isl_text_free(t);
+}
+
 /* Without a final NUL the last item is still split, and flagged. */
 ISL_TEST("/text/split/unterminated", test_split_unterminated)
 {
