@@ -26,6 +26,7 @@ struct isl_arena {
     char *pos, *end;            /* free room in it */
     size_t bytes;
     GPtrArray *objects;         /* sanitizer builds: one heap block per object */
+    GHashTable *strings;        /* interned copies (isl_arena_intern), made on first use */
 };
 
 isl_arena *isl_arena_new(void)
@@ -50,6 +51,8 @@ void isl_arena_free(isl_arena *ar)
     }
     if (ar->objects)
         g_ptr_array_free(ar->objects, TRUE);
+    if (ar->strings)
+        g_hash_table_destroy(ar->strings);
     g_free(ar);
 }
 
@@ -115,6 +118,22 @@ char *isl_arena_strdup(isl_arena *ar, const char *s)
     d = isl_arena_alloc0(ar, n);
     memcpy(d, s, n);
     return d;
+}
+
+const char *isl_arena_intern(isl_arena *ar, const char *s)
+{
+    char *c;
+
+    if (!s)
+        return NULL;
+    if (!ar->strings)
+        ar->strings = g_hash_table_new(g_str_hash, g_str_equal);
+    c = g_hash_table_lookup(ar->strings, s);
+    if (!c) {
+        c = isl_arena_strdup(ar, s);
+        g_hash_table_add(ar->strings, c);
+    }
+    return c;
 }
 
 size_t isl_arena_bytes(const isl_arena *ar)

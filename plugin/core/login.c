@@ -189,9 +189,9 @@ static void session_identity(isl_arena *ar, isl_login *l, const isl_text *t, isl
     else if (!st && s->type == ISL_ST_UNKNOWN && l->leading && in)
         s->type = ISL_ST_NORMAL;   /* SessionType defaults to Normal */
     if (in && !s->initiator_name)
-        s->initiator_name = isl_arena_strdup(ar, in);
+        s->initiator_name = (char *)isl_arena_intern(ar, in);
     if (tn && !s->target_name && s->type != ISL_ST_DISCOVERY)
-        s->target_name = isl_arena_strdup(ar, tn);
+        s->target_name = (char *)isl_arena_intern(ar, tn);
     isl_nego_set_session_type(l->nego, s->type);
     isl_snapshot(r, l->conn);
 }

@@ -28,6 +28,28 @@ struct isl_story {
     isl_arena *arena;
 };
 
+/* Who logs in where: the names interned in the story's arena, so that a key
+ * is two pointers and the ISID, compared without a string compare. */
+typedef struct {
+    const char *initiator, *target;
+    uint8_t isid[6];
+} run_key;
+
+static guint run_key_hash(gconstpointer p)
+{
+    const run_key *k = p;
+    guint h = g_direct_hash(k->initiator) * 31u + g_direct_hash(k->target);
+    for (int i = 0; i < 6; i++)
+        h = h * 31u + k->isid[i];
+    return h;
+}
+
+static gboolean run_key_equal(gconstpointer a, gconstpointer b)
+{
+    const run_key *x = a, *y = b;
+    return x->initiator == y->initiator && x->target == y->target && memcmp(x->isid, y->isid, 6) == 0;
+}
+
 static void run_free(gpointer p)
 {
     run *r = p;
@@ -41,7 +63,7 @@ isl_story *isl_story_new(const isl_story_cfg *cfg)
     st->cfg.flap_interval_s = cfg ? cfg->flap_interval_s : ISL_STORY_FLAP_INTERVAL_DEFAULT;
     if (st->cfg.flap_logins < 2)
         st->cfg.flap_logins = 2;
-    st->runs = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, run_free);
+    st->runs = g_hash_table_new_full(run_key_hash, run_key_equal, NULL, run_free);
     st->arena = isl_arena_new();
     return st;
 }
@@ -98,39 +120,20 @@ static bool same_portal(const char *portal, const char *dst)
     return (size_t)(pc - portal) == (size_t)(dc - dst) && !g_ascii_strncasecmp(portal, dst, (size_t)(pc - portal));
 }
 
-/* "initiator\1isid-hex\1target": built by hand, a printf per login showed in
- * login storms. */
-static char *run_key(char *buf, size_t size, const char *initiator, const uint8_t isid[6], const char *target)
-{
-    static const char hex[] = "0123456789abcdef";
-    size_t il = initiator ? strlen(initiator) : 0, tl = target ? strlen(target) : 0, n = il + 1 + 12 + 1 + tl + 1;
-    char *k = n <= size ? buf : g_malloc(n), *p = k;
-
-    memcpy(p, initiator ? initiator : "", il);
-    p += il;
-    *p++ = 1;
-    for (int i = 0; i < 6; i++) {
-        *p++ = hex[isid[i] >> 4];
-        *p++ = hex[isid[i] & 15];
-    }
-    *p++ = 1;
-    memcpy(p, target ? target : "", tl);
-    p[tl] = '\0';
-    return k;
-}
-
 static run *run_get(isl_story *st, const char *initiator, const uint8_t isid[6], const char *target)
 {
-    char buf[512];
-    char *key = run_key(buf, sizeof buf, initiator, isid, target);
-    run *r = g_hash_table_lookup(st->runs, key);
+    run_key k = { isl_arena_intern(st->arena, initiator ? initiator : ""), isl_arena_intern(st->arena, target ? target : ""),
+                  { 0 } };
+    run *r;
 
+    memcpy(k.isid, isid, 6);
+    r = g_hash_table_lookup(st->runs, &k);
     if (!r) {
+        run_key *kept = isl_arena_new0(st->arena, run_key);
+        *kept = k;
         r = isl_arena_new0(st->arena, run);
-        g_hash_table_insert(st->runs, isl_arena_strdup(st->arena, key), r);
+        g_hash_table_insert(st->runs, kept, r);
     }
-    if (key != buf)
-        g_free(key);
     return r;
 }
 
