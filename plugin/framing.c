@@ -16,12 +16,6 @@ enum {
     VENDOR_OP_T_FIRST = 0x3c, VENDOR_OP_T_LAST = 0x3e
 };
 
-/* First pass: PDUs analysed in this frame so far (the iSCSI dissector can be
- * called several times per frame: a reassembled PDU, then the rest). */
-typedef struct {
-    unsigned next_index;
-} pending_frame;
-
 /* What the iSCSI dissector detected about digests on a connection (it checks
  * the CRC of the first PDU that is not a Login). */
 enum { DIG_AUTO, DIG_NONE, DIG_CRC };
@@ -53,14 +47,17 @@ int64_t isl_frame_ts_ns(const packet_info *pinfo)
     return (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
 }
 
-static pending_frame *pending(packet_info *pinfo)
+/* First pass: the index of this PDU among those analysed in its frame (the
+ * iSCSI dissector can be called several times per frame: a reassembled PDU,
+ * then the rest).  The first pass reads frames in order, so the frame at
+ * hand and its count are all there is to keep: no per-frame data. */
+static unsigned next_pdu_index(packet_info *pinfo)
 {
-    pending_frame *pf = p_get_proto_data(pinfo->pool, pinfo, isl_plugin.proto, ISL_KEY_PENDING);
-    if (!pf) {
-        pf = wmem_new0(pinfo->pool, pending_frame);
-        p_add_proto_data(pinfo->pool, pinfo, isl_plugin.proto, ISL_KEY_PENDING, pf);
+    if (isl_plugin.index_frame != pinfo->num) {
+        isl_plugin.index_frame = pinfo->num;
+        isl_plugin.next_index = 0;
     }
-    return pf;
+    return isl_plugin.next_index++;
 }
 
 static wrap_conv *conn_state_of(conversation_t *conv)
@@ -124,7 +121,7 @@ isl_pdu *isl_feed_pdu(tvbuff_t *tvb, packet_info *pinfo, guint off, guint32 repo
 
     memset(&in, 0, sizeof in);
     in.frame = pinfo->num;
-    in.pdu_index = pending(pinfo)->next_index++;
+    in.pdu_index = next_pdu_index(pinfo);
     in.ts_ns = isl_frame_ts_ns(pinfo);
     in.conn_key = tcpd->stream;
     in.reported = reported;

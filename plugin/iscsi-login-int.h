@@ -27,7 +27,7 @@ struct tcp_analysis;
  * (file scope), the PDU counter of the frame and the PDU our heuristic
  * rendered in this dissection (packet scope).  The other PDUs of a frame are
  * found in the analyzer by frame number. */
-enum { ISL_KEY_HEUR = 1, ISL_KEY_PENDING = 2, ISL_KEY_ASIDE_SHOWN = 3 };
+enum { ISL_KEY_HEUR = 1, ISL_KEY_ASIDE_SHOWN = 3 };
 
 /* RFC 7143 §11.1.1: opcodes 0x20-0x3f are sent by the target. */
 static inline bool isl_op_from_target(uint8_t op) { return (op & 0x20) != 0; }
@@ -92,6 +92,7 @@ typedef struct {
      * through this plugin.  A frame that carries the iSCSI layer without
      * having come through here bypassed the analysis (isl_check_bypass). */
     guint32 seen_frame;
+    guint32 index_frame, next_index;   /* first pass: PDUs analysed in frame index_frame so far */
     isl_hf_ids hf;
     isl_ett_ids ett;
     expert_field ei[ISL_CHK_COUNT];

@@ -112,6 +112,8 @@ static void iscsi_login_init(void)
     analysis_limits(&lim);
     isl_plugin.analyzer = isl_analyzer_new(&lim);
     isl_plugin.seen_frame = 0;
+    isl_plugin.index_frame = 0;
+    isl_plugin.next_index = 0;
     isl_plugin.proto_iscsi = proto_get_id_by_filter_name("iscsi");
     isl_plugin.proto_tcp = proto_get_id_by_filter_name("tcp");
     isl_plugin.expert_tap = find_tap_id("expert");

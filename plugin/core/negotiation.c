@@ -764,14 +764,12 @@ static void seen_add(seen_keys *s, const isl_key_def *d)
         s->ids |= (uint64_t)1 << d->id;
 }
 
-static unsigned text_item(isl_nego *n, isl_side side, isl_stage stage, uint32_t frame, const char *key,
-                          const char *v, seen_keys *seen, isl_findings *out)
+static unsigned text_item(isl_nego *n, isl_side side, isl_stage stage, uint32_t frame, const isl_key_def *d,
+                          const char *key, const char *v, seen_keys *seen, isl_findings *out)
 {
-    const isl_key_def *d;
     isl_kst *prev, *k;
     bool answer, reaction, wrong_stage = false;
 
-    d = isl_key_lookup(key);
     if (!item_syntax(key, v, d, out))
         return 0;
     /* found once per item: nothing below adds states before item_state() */
@@ -830,7 +828,11 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
     auth_first_step(n, side, stage, text, out);
     for (unsigned i = 0; i < text->n_pairs; i++) {
         seen.item = i;
-        new_offers += text_item(n, side, stage, frame, isl_text_key(text, i), isl_text_val(text, i), &seen, out);
+        /* a key the split found in the table is not looked up again */
+        uint32_t k = text->pairs[i].key;
+        const char *key = isl_text_key(text, i);
+        const isl_key_def *d = (k & ISL_KEY_INTERNED) ? isl_key_by_id((isl_key_id)(k & ~ISL_KEY_INTERNED)) : isl_key_lookup(key);
+        new_offers += text_item(n, side, stage, frame, d, key, isl_text_val(text, i), &seen, out);
     }
     return new_offers;
 }

@@ -36,34 +36,28 @@ static bool next_item(const uint8_t *data, size_t len, size_t *off, item_view *i
     return false;
 }
 
+/* One pass into scratch room (on the stack for the usual login text), then
+ * one exact allocation: the text is kept for the whole capture. */
 isl_text *isl_text_split_in(isl_arena *ar, const uint8_t *data, size_t len)
 {
+    uint64_t stack[512];
+    size_t max_pairs = len / 2 + 1;     /* an item is at least one byte and its NUL */
+    size_t scratch = max_pairs * sizeof(isl_pair) + len + 1;
+    isl_pair *pairs = scratch <= sizeof stack ? (isl_pair *)stack : g_malloc(scratch);
+    char *sbuf = (char *)(pairs + max_pairs), *w = sbuf;
     unsigned n = 0;
-    size_t size = 0, off = 0;
+    size_t off = 0, size;
     item_view it;
     isl_text *t;
-    char *buf, *w;
 
     while (next_item(data, len, &off, &it)) {
-        n++;
-        size += it.def ? it.ilen - (size_t)(it.eq - it.item) : it.ilen + 1;
-    }
-    t = isl_arena_alloc0(ar, sizeof *t + (size_t)n * sizeof(isl_pair) + size + 1);
-    t->in_arena = ar != NULL;
-    t->pairs = (isl_pair *)(t + 1);
-    w = buf = t->buf = (char *)(t->pairs + n);
-    t->len = len;
-    t->buf_len = size;
-    t->unterminated = len > 0 && data[len - 1] != '\0';
-
-    for (off = 0; next_item(data, len, &off, &it);) {
-        isl_pair *p = &t->pairs[t->n_pairs++];
+        isl_pair *p = &pairs[n++];
         size_t klen = it.eq ? (size_t)(it.eq - it.item) : it.ilen;
 
         if (it.def) {
             p->key = ISL_KEY_INTERNED | (uint32_t)it.def->id;
         } else {
-            p->key = (uint32_t)(w - buf);
+            p->key = (uint32_t)(w - sbuf);
             memcpy(w, it.item, klen);
             w += klen;
             *w++ = '\0';
@@ -71,13 +65,27 @@ isl_text *isl_text_split_in(isl_arena *ar, const uint8_t *data, size_t len)
         p->value = ISL_NO_VALUE;
         if (it.eq) {
             size_t vlen = it.ilen - klen - 1;
-            p->value = (uint32_t)(w - buf);
+            p->value = (uint32_t)(w - sbuf);
             memcpy(w, it.eq + 1, vlen);
             w += vlen;
             *w++ = '\0';
         }
     }
-    /* the last item's NUL when the text lacked it: size counted it */
+    size = (size_t)(w - sbuf);
+    t = isl_arena_alloc0(ar, sizeof *t + (size_t)n * sizeof(isl_pair) + size + 1);
+    t->in_arena = ar != NULL;
+    t->pairs = (isl_pair *)(t + 1);
+    t->buf = (char *)(t->pairs + n);
+    t->n_pairs = n;
+    if (n)
+        memcpy(t->pairs, pairs, (size_t)n * sizeof(isl_pair));
+    if (size)
+        memcpy(t->buf, sbuf, size);
+    t->len = len;
+    t->buf_len = size;
+    t->unterminated = len > 0 && data[len - 1] != '\0';
+    if ((void *)pairs != (void *)stack)
+        g_free(pairs);
     return t;
 }
 
