@@ -96,10 +96,10 @@ static void login_count(stat_tap_table_item_type *row, const isl_xrec *x)
 
 static char *pair_label(const isl_xrec *x)
 {
-    const char *target = x->target;
+    const char *target = isl_xrec_target(x);
     if (!target)
         target = x->sess && x->sess->type == ISL_ST_DISCOVERY ? "(discovery)" : "(unknown)";
-    char *label = g_strdup_printf("%s -> %s", x->initiator ? x->initiator : "(unknown)", target);
+    char *label = g_strdup_printf("%s -> %s", isl_xrec_initiator(x) ? isl_xrec_initiator(x) : "(unknown)", target);
     char *valid = isl_utf8_cap(label, G_MAXSIZE);
     g_free(label);
     return valid;

@@ -161,25 +161,39 @@ struct isl_logoutx {
     int64_t session_duration;  /* ns from the session's full feature phase to this response, -1 unknown */
 };
 
-/* Finished exchange, for the statistics tap. */
+/* Finished exchange, for the statistics tap: a login storm keeps four per
+ * session, so 64 bytes, flags as bits, names as known-bits. */
 typedef struct {
-    isl_xkind kind;
-    uint32_t session;
-    const char *initiator, *target;
-    uint16_t status;
-    bool failed, complete;
-    bool unfinished;           /* a login without its final response at the end of the capture */
-    bool provisional;          /* unfinished so far (one pass): for the sessions table only */
-    bool redirected;           /* status class 1: neither a failure nor a success */
-    uint32_t n_problems;       /* ISL_X_PROBLEMS: Errors and Warnings on the PDU */
-    uint8_t problem_severity;  /* isl_severity of the first of the highest ones */
-    const char *problem;       /* its message */
-    int64_t time_ns;           /* -1 when the start was not captured */
-    uint32_t first_frame, last_frame;
-    uint32_t n_targets;        /* SendTargets: targets this exchange returned */
     const isl_session *sess;   /* for listeners wanting more (NULL if untracked) */
     const isl_login *login;    /* login exchanges and stages */
+    const char *problem;       /* ISL_X_PROBLEMS: the message of the first of the highest ones */
+    int64_t time_ns;           /* -1 when the start was not captured */
+    uint32_t session;
+    uint32_t n_problems;       /* ISL_X_PROBLEMS: Errors and Warnings on the PDU */
+    uint32_t first_frame, last_frame;
+    uint32_t n_targets;        /* SendTargets: targets this exchange returned */
+    uint16_t status;
+    uint8_t kind;              /* isl_xkind */
+    uint8_t problem_severity;  /* isl_severity of that finding */
+    bool failed : 1, complete : 1;
+    bool unfinished : 1;       /* a login without its final response at the end of the capture */
+    bool provisional : 1;      /* unfinished so far (one pass): for the sessions table only */
+    bool redirected : 1;       /* status class 1: neither a failure nor a success */
+    bool initiator_known : 1;  /* the session's names were known when the exchange ended */
+    bool target_known : 1;
 } isl_xrec;
+
+/* The initiator and target names of the session as they were known when the
+ * exchange ended, or NULL (a session learns each name once). */
+static inline const char *isl_xrec_initiator(const isl_xrec *x)
+{
+    return x->initiator_known && x->sess ? x->sess->initiator_name : NULL;
+}
+
+static inline const char *isl_xrec_target(const isl_xrec *x)
+{
+    return x->target_known && x->sess ? x->sess->target_name : NULL;
+}
 
 /* Kept for every analysed PDU of the capture: members ordered by size so
  * that there is no padding (120 bytes), flags as bits. */

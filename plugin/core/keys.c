@@ -18,7 +18,7 @@ static const char *const chap_a_values[] = { "5", "6", "7", "8", NULL };
 #define MAXU24 16777215u
 #define SW ISL_KF_SESSION_WIDE
 
-static const isl_key_def key_table[ISL_KEY_COUNT] = {
+const isl_key_def isl_key_table_[ISL_KEY_COUNT] = {
     /* Security stage (§12) */
     [ISL_KEY_AUTH_METHOD] = {
         .id = ISL_KEY_AUTH_METHOD, .name = "AuthMethod", .field = "auth_method",
@@ -334,7 +334,7 @@ static const isl_key_def key_table[ISL_KEY_COUNT] = {
         .desc = "obsolete: marker interval" },
 };
 
-#define N_KEYS (sizeof key_table / sizeof key_table[0])
+#define N_KEYS (sizeof isl_key_table_ / sizeof isl_key_table_[0])
 G_STATIC_ASSERT(N_KEYS == ISL_KEY_COUNT);
 
 /* Called for every key=value item, so in login storms the linear strcmp over
@@ -439,20 +439,20 @@ const isl_key_def *isl_key_lookup_len(const char *name, size_t len)
         return NULL;
     }
 #undef K
-    return memcmp(key_table[id].name, name, len) == 0 && key_table[id].name[len] == '\0' ? &key_table[id] : NULL;
+    return memcmp(isl_key_table_[id].name, name, len) == 0 && isl_key_table_[id].name[len] == '\0' ? &isl_key_table_[id] : NULL;
 }
 
 const isl_key_def *isl_key_lookup_nocase(const char *name)
 {
     for (unsigned i = 0; i < N_KEYS; i++)
-        if (g_ascii_strcasecmp(key_table[i].name, name) == 0)
-            return &key_table[i];
+        if (g_ascii_strcasecmp(isl_key_table_[i].name, name) == 0)
+            return &isl_key_table_[i];
     return NULL;
 }
 
 const isl_key_def *isl_key_by_id(isl_key_id id)
 {
-    return (unsigned)id < N_KEYS ? &key_table[id] : NULL;
+    return (unsigned)id < N_KEYS ? &isl_key_table_[id] : NULL;
 }
 
 uint8_t isl_key_senders(const isl_key_def *def, bool login)
@@ -461,8 +461,8 @@ uint8_t isl_key_senders(const isl_key_def *def, bool login)
 }
 
 unsigned isl_key_count(void) { return N_KEYS; }
-const isl_key_def *isl_key_at(unsigned i) { return i < N_KEYS ? &key_table[i] : NULL; }
-unsigned isl_key_index(const isl_key_def *def) { return (unsigned)(def - key_table); }
+const isl_key_def *isl_key_at(unsigned i) { return i < N_KEYS ? &isl_key_table_[i] : NULL; }
+unsigned isl_key_index(const isl_key_def *def) { return (unsigned)(def - isl_key_table_); }
 
 const char *isl_kind_name(isl_kind k)
 {

@@ -148,6 +148,9 @@ const isl_key_def *isl_key_lookup(const char *name);
 /* The same for the len bytes at name (no NUL needed). */
 const isl_key_def *isl_key_lookup_len(const char *name, size_t len);
 const isl_key_def *isl_key_by_id(isl_key_id id);
+/* The table itself, for the inline name of an interned key (text.h); other
+ * code goes through the functions above. */
+extern const isl_key_def isl_key_table_[ISL_KEY_COUNT];
 /* Who may send the key in a login (login) or a Text sequence: ISL_BY_* */
 uint8_t isl_key_senders(const isl_key_def *def, bool login);
 /* Case-insensitive lookup, to tell "maxburstlength" from an unknown key. */

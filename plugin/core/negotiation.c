@@ -831,7 +831,7 @@ unsigned isl_nego_text(isl_nego *n, isl_side side, isl_stage stage, uint32_t fra
         /* a key the split found in the table is not looked up again */
         uint32_t k = text->pairs[i].key;
         const char *key = isl_text_key(text, i);
-        const isl_key_def *d = (k & ISL_KEY_INTERNED) ? isl_key_by_id((isl_key_id)(k & ~ISL_KEY_INTERNED)) : isl_key_lookup(key);
+        const isl_key_def *d = (k & ISL_KEY_INTERNED) ? &isl_key_table_[k & ~ISL_KEY_INTERNED] : isl_key_lookup(key);
         new_offers += text_item(n, side, stage, frame, d, key, isl_text_val(text, i), &seen, out);
     }
     return new_offers;

@@ -20,8 +20,8 @@ isl_xrec *isl_add_xrec(isl_pdu *r, isl_xkind kind, isl_session *s, uint16_t stat
     memset(x, 0, sizeof *x);
     x->kind = kind;
     x->session = s ? s->number : 0;
-    x->initiator = s ? s->initiator_name : NULL;
-    x->target = s ? s->target_name : NULL;
+    x->initiator_known = s && s->initiator_name;
+    x->target_known = s && s->target_name;
     x->status = status;
     x->failed = failed;
     x->complete = complete;
@@ -41,8 +41,8 @@ isl_xrec isl_login_unfinished_xrec(const isl_login *l)
     memset(&x, 0, sizeof x);
     x.kind = s && s->type == ISL_ST_DISCOVERY ? ISL_X_DISCOVERY_LOGIN : ISL_X_NORMAL_LOGIN;
     x.session = s ? s->number : 0;
-    x.initiator = s ? s->initiator_name : NULL;
-    x.target = s ? s->target_name : NULL;
+    x.initiator_known = s && s->initiator_name;
+    x.target_known = s && s->target_name;
     x.time_ns = -1;
     x.unfinished = true;
     x.first_frame = l->first_frame;

@@ -102,10 +102,18 @@ void isl_text_mark_truncated(isl_text *t)
     t->truncated = true;
 }
 
+/* Interned keys are compared by id: the split already matched their names. */
 const char *isl_text_value(const isl_text *t, const char *key)
 {
-    for (unsigned i = 0; i < t->n_pairs; i++)
-        if (t->pairs[i].value != ISL_NO_VALUE && strcmp(isl_text_key(t, i), key) == 0)
+    const isl_key_def *d = isl_key_lookup(key);
+    uint32_t want = d ? ISL_KEY_INTERNED | (uint32_t)d->id : ISL_NO_VALUE;
+
+    for (unsigned i = 0; i < t->n_pairs; i++) {
+        uint32_t k = t->pairs[i].key;
+        if (t->pairs[i].value == ISL_NO_VALUE)
+            continue;
+        if (k & ISL_KEY_INTERNED ? k == want : strcmp(t->buf + k, key) == 0)
             return isl_text_val(t, i);
+    }
     return NULL;
 }

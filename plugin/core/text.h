@@ -43,7 +43,7 @@ void isl_text_mark_truncated(isl_text *t);
 static inline const char *isl_text_key(const isl_text *t, unsigned i)
 {
     uint32_t k = t->pairs[i].key;
-    return k & ISL_KEY_INTERNED ? isl_key_by_id((isl_key_id)(k & ~ISL_KEY_INTERNED))->name : t->buf + k;
+    return k & ISL_KEY_INTERNED ? isl_key_table_[k & ~ISL_KEY_INTERNED].name : t->buf + k;
 }
 static inline const char *isl_text_val(const isl_text *t, unsigned i)
 {

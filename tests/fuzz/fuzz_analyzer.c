@@ -87,8 +87,8 @@ static void render(const isl_pdu *r)
     for (unsigned i = 0; i < r->n_xrecs; i++) {
         const isl_xrec *x = &r->xrecs[i];
         sink(isl_xkind_name(x->kind));
-        sink(x->initiator);
-        sink(x->target);
+        sink(isl_xrec_initiator(x));
+        sink(isl_xrec_target(x));
         render_session(x->sess);
         if (x->login)
             read_nego(x->login->nego);

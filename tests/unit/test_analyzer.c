@@ -1355,7 +1355,7 @@ ISL_TEST("/analyzer/login/unfinished", test_login_unfinished)
     g_assert_cmpint(x.kind, ==, ISL_X_NORMAL_LOGIN);
     g_assert_cmpuint(x.first_frame, ==, 1);
     g_assert_cmpuint(x.last_frame, ==, 2);
-    g_assert_cmpstr(x.initiator, ==, INAME);
+    g_assert_cmpstr(isl_xrec_initiator(&x), ==, INAME);
 
     /* The final response settles it: no Note anywhere. */
     r = FEED(&b, .op = LREQ, .final = true, .csg = 0, .nsg = 3, .isid = ISID1, .itt = 7, .sn = 1);
