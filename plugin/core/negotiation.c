@@ -5,21 +5,18 @@
 #include "values.h"
 #include <string.h>
 
+/* CHAP state, values point into the texts the caller keeps alive.  Made by
+ * the first CHAP key (chap_of): most logins of a storm never send one. */
 typedef struct {
-    /* CHAP state, values point into the texts the caller keeps alive */
     const char *chap_a_offer;   uint32_t chap_a_offer_frame;
     const char *chap_a_answer;
     const char *t_chap_i, *t_chap_c; uint32_t t_chap_c_frame;
     const char *i_chap_n, *i_chap_r; uint32_t i_chap_r_frame;
     const char *i_chap_i, *i_chap_c; uint32_t i_chap_c_frame;
     const char *t_chap_n, *t_chap_r; uint32_t t_chap_r_frame;
-    uint32_t method_frame;
-    bool first_step_checked;
-    /* The summary is a literal or the AuthMethod value (in a text) for all
-     * but CHAP: one allocation per login less. */
-    const char *summary;
-    char *summary_owned;
 } isl_auth;
+
+static const isl_auth no_chap;      /* what a negotiation without CHAP keys reads */
 
 /* Key states come in slabs: a login has a dozen or two and keeps them for
  * the whole capture, so one allocation per key would double their cost. */
@@ -46,8 +43,21 @@ struct isl_nego {
     bool capped;
     uint32_t text_bytes[2][3];  /* key=value bytes per sender and stage (security, operational, Text) */
     bool text_over[2][3];       /* fmt.text_over_8192 reported */
-    isl_auth auth;
+    isl_auth *auth;             /* NULL until a CHAP key is sent */
+    uint32_t method_frame;      /* AuthMethod offered */
+    bool first_step_checked;
+    /* The summary is a literal or the AuthMethod value (in a text) for all
+     * but CHAP: one allocation per login less. */
+    const char *auth_summary;
+    char *auth_summary_owned;
 };
+
+static isl_auth *chap_of(isl_nego *n)
+{
+    if (!n->auth)
+        n->auth = isl_arena_new0(n->shared ? n->shared->arena : NULL, isl_auth);
+    return n->auth;
+}
 
 const char *isl_side_name(isl_side s) { return s == ISL_SIDE_I ? "Initiator" : "Target"; }
 static const char *side_lc(isl_side s) { return s == ISL_SIDE_I ? "initiator" : "target"; }
@@ -100,7 +110,9 @@ void isl_nego_free(isl_nego *n)
         n->slabs = next;
     }
     g_free(n->offers_str);
-    g_free(n->auth.summary_owned);
+    g_free(n->auth_summary_owned);
+    if (!in_arena)
+        g_free(n->auth);
     if (!in_arena)
         g_free(n);
 }
@@ -439,7 +451,7 @@ static void chap_challenge_reuse(isl_nego *n, isl_side side, uint32_t frame, cha
     }
     /* The initiator echoing this login's target challenge is chap.reflection, not reuse. */
     if (g_hash_table_lookup_extended(seen, canon, NULL, &prev) && GPOINTER_TO_UINT(prev) != frame
-        && !(side == ISL_SIDE_I && GPOINTER_TO_UINT(prev) == n->auth.t_chap_c_frame)) {
+        && !(side == ISL_SIDE_I && n->auth && GPOINTER_TO_UINT(prev) == n->auth->t_chap_c_frame)) {
         isl_report(out, ISL_CHK_CHAP_CHALLENGE_REUSE, "%s's CHAP_C was already used in frame %u: challenges must be fresh",
                    isl_side_name(side), GPOINTER_TO_UINT(prev));
         g_free(canon);
@@ -452,7 +464,7 @@ static void chap_challenge_reuse(isl_nego *n, isl_side side, uint32_t frame, cha
 
 static void chap_c(isl_nego *n, isl_side side, uint32_t frame, const char *v, isl_findings *out)
 {
-    isl_auth *au = &n->auth;
+    isl_auth *au = chap_of(n);
     size_t len = 0;
     char *canon = isl_binary_canonical(v);
 
@@ -511,7 +523,7 @@ static void chap_r(isl_auth *au, isl_side side, uint32_t frame, const char *v, i
 static void chap_key(isl_nego *n, isl_side side, uint32_t frame, const isl_key_def *d, const char *key,
                      const char *v, isl_findings *out)
 {
-    isl_auth *au = &n->auth;
+    isl_auth *au = chap_of(n);
     const char *method = isl_nego_auth_method(n);
     uint64_t x;
 
@@ -571,13 +583,13 @@ static void auth_first_step(isl_nego *n, isl_side side, isl_stage stage, const i
     const char *chap_a_name = isl_key_by_id(ISL_KEY_CHAP_A)->name;
     bool has_a;
 
-    if (side != ISL_SIDE_I || stage != ISL_STAGE_SEC || n->auth.first_step_checked)
+    if (side != ISL_SIDE_I || stage != ISL_STAGE_SEC || n->first_step_checked)
         return;
     am = isl_nego_find_id(n, ISL_KEY_AUTH_METHOD);
     if (!am || !isl_auth_method_is(am->result, ISL_KF_CHAP))
         return;
-    has_a = n->auth.chap_a_offer != NULL;
-    n->auth.first_step_checked = true;
+    has_a = n->auth && n->auth->chap_a_offer != NULL;
+    n->first_step_checked = true;
     for (unsigned i = 0; i < text->n_pairs && !has_a; i++)
         has_a = !strcmp(isl_text_key(text, i), chap_a_name);
     if (!has_a)
@@ -709,7 +721,7 @@ static unsigned offer(isl_nego *n, isl_kst *k, isl_side side, uint32_t frame, co
     }
     must_offer(d, v, out);
     if (d && d->id == ISL_KEY_AUTH_METHOD)
-        n->auth.method_frame = frame;
+        n->method_frame = frame;
     return needs_answer;
 }
 
@@ -986,11 +998,11 @@ const char *isl_nego_auth_method(const isl_nego *n)
 }
 
 /* §12.1.3: what a finished (or failed) CHAP exchange must have held. */
-static void chap_end(const isl_auth *au, bool login_failed, isl_findings *out)
+static void chap_end(const isl_nego *n, const isl_auth *au, bool login_failed, isl_findings *out)
 {
-    if (!au->chap_a_offer && !login_failed && !au->first_step_checked)
+    if (!au->chap_a_offer && !login_failed && !n->first_step_checked)
         isl_report(out, ISL_CHK_AUTH_FIRST_STEP_MISSING, "AuthMethod=CHAP selected (frame %u) but the initiator never sent CHAP_A",
-                   au->method_frame);
+                   n->method_frame);
     if (au->chap_a_answer && !isl_is_reserved_constant(au->chap_a_answer) && (!au->t_chap_i || !au->t_chap_c))
         isl_report(out, ISL_CHK_CHAP_A_ANSWER, "Target answered CHAP_A=%s without %s", au->chap_a_answer,
                    !au->t_chap_i ? "CHAP_I" : "CHAP_C");
@@ -1016,26 +1028,26 @@ static char *chap_summary(const isl_auth *au, bool login_failed)
 
 void isl_nego_auth_end(isl_nego *n, uint32_t frame, bool login_failed, isl_findings *out)
 {
-    isl_auth *au = &n->auth;
+    const isl_auth *au = n->auth ? n->auth : &no_chap;
     const char *method = isl_nego_auth_method(n);
     (void)frame;
 
-    if (au->summary)
+    if (n->auth_summary)
         return;
     if (!method) {
-        au->summary = "none negotiated";
+        n->auth_summary = "none negotiated";
         return;
     }
     if (!isl_auth_method_is(method, ISL_KF_CHAP)) {
-        au->summary = method;
+        n->auth_summary = method;
         return;
     }
-    chap_end(au, login_failed, out);
-    au->summary = au->summary_owned = chap_summary(au, login_failed);
-    isl_report(out, ISL_CHK_AUTH_SUMMARY, "Authentication: %s", au->summary);
+    chap_end(n, au, login_failed, out);
+    n->auth_summary = n->auth_summary_owned = chap_summary(au, login_failed);
+    isl_report(out, ISL_CHK_AUTH_SUMMARY, "Authentication: %s", n->auth_summary);
 }
 
-const char *isl_nego_auth_summary(const isl_nego *n) { return n->auth.summary; }
+const char *isl_nego_auth_summary(const isl_nego *n) { return n->auth_summary; }
 
 /* A key is offered once per text set (a repeat is a duplicate, not a second
  * offer): its first pair in the text is the offer. */
