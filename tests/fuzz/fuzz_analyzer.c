@@ -40,8 +40,8 @@ static void render_session(const isl_session *s)
 static void render(const isl_pdu *r)
 {
     render_session(r->session);
-    sink(r->initiator_name);
-    sink(r->target_name);
+    sink(isl_pdu_initiator(r));
+    sink(isl_pdu_target(r));
     if (r->login) {
         const isl_login *l = r->login;
         render_session(l->session);
