@@ -20,13 +20,11 @@
 
 typedef struct chunk {
     struct chunk *next;
-    size_t size;
 } chunk;
 
 struct isl_arena {
     chunk *chunks;              /* the one being filled first */
     char *pos, *end;            /* free room in it */
-    size_t bytes;
     GPtrArray *objects;         /* sanitizer builds: one heap block per object */
     GHashTable *strings;        /* interned copies (isl_arena_intern), made on first use */
 };
@@ -67,8 +65,6 @@ static void *big_object(isl_arena *ar, size_t n)
 {
     chunk *c = g_malloc0(header_size() + n);
 
-    c->size = header_size() + n;
-    ar->bytes += c->size;
     if (ar->chunks) {           /* behind the chunk being filled */
         c->next = ar->chunks->next;
         ar->chunks->next = c;
@@ -87,7 +83,6 @@ void *isl_arena_alloc0(isl_arena *ar, size_t n)
     if (ar->objects) {
         p = g_malloc0(n ? n : 1);
         g_ptr_array_add(ar->objects, p);
-        ar->bytes += n;
         return p;
     }
     n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
@@ -97,10 +92,8 @@ void *isl_arena_alloc0(isl_arena *ar, size_t n)
         return big_object(ar, n);
     if ((size_t)(ar->end - ar->pos) < n) {
         chunk *c = g_malloc0(CHUNK);
-        c->size = CHUNK;
         c->next = ar->chunks;
         ar->chunks = c;
-        ar->bytes += CHUNK;
         ar->pos = (char *)c + header_size();
         ar->end = (char *)c + CHUNK;
     }
@@ -109,7 +102,7 @@ void *isl_arena_alloc0(isl_arena *ar, size_t n)
     return p;
 }
 
-char *isl_arena_strdup(isl_arena *ar, const char *s)
+static char *arena_strdup(isl_arena *ar, const char *s)
 {
     size_t n;
     char *d;
@@ -132,13 +125,8 @@ const char *isl_arena_intern(isl_arena *ar, const char *s)
         ar->strings = g_hash_table_new(g_str_hash, g_str_equal);
     c = g_hash_table_lookup(ar->strings, s);
     if (!c) {
-        c = isl_arena_strdup(ar, s);
+        c = arena_strdup(ar, s);
         g_hash_table_add(ar->strings, c);
     }
     return c;
-}
-
-size_t isl_arena_bytes(const isl_arena *ar)
-{
-    return ar ? ar->bytes : 0;
 }

@@ -18,12 +18,9 @@ void isl_arena_free(isl_arena *ar);
  * ar NULL: from the heap (g_malloc0), the caller frees. */
 void *isl_arena_alloc0(isl_arena *ar, size_t n);
 #define isl_arena_new0(ar, type) ((type *)isl_arena_alloc0((ar), sizeof(type)))
-char *isl_arena_strdup(isl_arena *ar, const char *s);
 /* One copy per distinct string in the arena (initiator and target names:
  * a storm has thousands of sessions and a few hundred names).  ar must not
  * be NULL. */
 const char *isl_arena_intern(isl_arena *ar, const char *s);
-/* Bytes the arena holds (its chunks), for tests and the benchmark. */
-size_t isl_arena_bytes(const isl_arena *ar);
 
 #endif
