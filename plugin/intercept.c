@@ -80,27 +80,25 @@ static void claim_portal(packet_info *pinfo, char *v)
     }
 }
 
-/* A TargetAddress in a response makes the iSCSI dissector register itself for
- * connections to that portal; register the wrapper there instead. */
 static bool has_target_address(const guint8 *p, guint32 n)
 {
     const guint8 *end = p + n;
 
-    while (n >= 14 && (p = memchr(p, 'T', (size_t)(end - p))) != NULL && (size_t)(end - p) >= 14) {
+    for (; (p = memchr(p, 'T', (size_t)(end - p))) != NULL && end - p >= 14; p++)
         if (memcmp(p, "TargetAddress=", 14) == 0)
             return true;
-        p++;
-    }
     return false;
 }
 
+/* A TargetAddress in a response makes the iSCSI dissector register itself for
+ * connections to that portal; register the wrapper there instead. */
 void isl_claim_portals(tvbuff_t *tvb, packet_info *pinfo, guint off, guint32 dlen)
 {
     guint end = off + dlen;
     const guint8 *data = tvb_get_ptr(tvb, off, dlen);
 
-    /* Most responses (every successful login) name no portal: one memmem
-     * instead of a walk over their items. */
+    /* Most responses (every successful login) name no portal: one scan of
+     * the bytes instead of a walk over their items. */
     if (!data || !has_target_address(data, dlen))
         return;
     while (off < end) {

@@ -9,7 +9,6 @@
 #include "core/keys.h"
 #include "core/summary.h"
 
-
 static proto_item *gen(proto_item *pi)
 {
     proto_item_set_generated(pi);
@@ -63,9 +62,6 @@ static proto_tree *add_header(proto_item *pi, gint ett)
     return proto_item_add_subtree(gen(pi), ett);
 }
 
-/* An expert info on an item of its own (iscsi_login.finding, the message),
- * not on a text-only item: JSON export keys it by field name.  Not marked
- * generated, like the text item Wireshark would add: the tree reads as before. */
 /* Whether an expert info on this frame can be seen at all: in a tree, in the
  * Expert column, or by a listener of the expert tap (-z expert, the Qt
  * dialog).  A tshark -q run without any of them formats no message: in a
@@ -74,6 +70,10 @@ static bool findings_seen(proto_tree *t, packet_info *pinfo)
 {
     return t || pinfo->cinfo || isl_plugin.expert_tap <= 0 || have_tap_listener(isl_plugin.expert_tap);
 }
+
+/* An expert info on an item of its own (iscsi_login.finding, the message),
+ * not on a text-only item: JSON export keys it by field name.  Not marked
+ * generated, like the text item Wireshark would add: the tree reads as before. */
 
 static void add_finding(proto_tree *t, packet_info *pinfo, tvbuff_t *tvb, expert_field *ei, const char *msg)
 {

@@ -82,7 +82,6 @@ static inline isl_findings *isl_out(const isl_feed_ctx *x) { return &x->r->findi
 /* sessions.c: connections, sessions, the ISID index */
 isl_conn *isl_conn_get(isl_analyzer *a, const isl_pdu_in *in);
 void isl_conn_free(gpointer p);
-void isl_session_free(gpointer p);
 isl_session *isl_session_new(isl_analyzer *a, const uint8_t *isid, uint16_t tsih, uint32_t frame, int64_t ts,
                              isl_findings *out);
 isl_session *isl_session_find(isl_analyzer *a, const uint8_t *isid, uint16_t tsih, const char *iname,

@@ -31,7 +31,7 @@ isl_analyzer *isl_analyzer_new(const isl_limits *limits)
     else
         isl_limits_default(&a->lim);
     a->conns = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, isl_conn_free);
-    a->sessions = g_ptr_array_new_with_free_func(isl_session_free);
+    a->sessions = g_ptr_array_new();   /* sessions and their names are in the arena */
     a->by_isid = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
     a->pdus = g_ptr_array_new_with_free_func(pdu_free);
     a->logins = g_ptr_array_new_with_free_func(isl_login_free);

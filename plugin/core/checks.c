@@ -13,6 +13,20 @@ const isl_check_info *isl_check_get(isl_check id)
     return (unsigned)id < ISL_CHK_COUNT ? &check_table[id] : NULL;
 }
 
+/* A new finding at the end of f, without a message yet. */
+static isl_finding *append(isl_findings *f, isl_check id)
+{
+    isl_finding *n = g_new0(isl_finding, 1);
+
+    n->check = (uint16_t)id;
+    if (f->tail)
+        f->tail->next = n;
+    else
+        f->head = n;
+    f->tail = n;
+    return n;
+}
+
 void isl_report(isl_findings *f, isl_check id, const char *fmt, ...)
 {
     va_list ap;
@@ -20,31 +34,16 @@ void isl_report(isl_findings *f, isl_check id, const char *fmt, ...)
 
     if (!f)
         return;
-    n = g_new0(isl_finding, 1);
-    n->check = (uint16_t)id;
+    n = append(f, id);
     va_start(ap, fmt);
     n->msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    if (f->tail)
-        f->tail->next = n;
-    else
-        f->head = n;
-    f->tail = n;
 }
 
 void isl_report_deferred(isl_findings *f, isl_check id)
 {
-    isl_finding *n;
-
-    if (!f)
-        return;
-    n = g_new0(isl_finding, 1);
-    n->check = (uint16_t)id;
-    if (f->tail)
-        f->tail->next = n;
-    else
-        f->head = n;
-    f->tail = n;
+    if (f)
+        append(f, id);
 }
 
 void isl_findings_clear(isl_findings *f)

@@ -48,6 +48,7 @@ void isl_report_deferred(isl_findings *f, isl_check id);
 void isl_findings_clear(isl_findings *f);
 /* Number of findings of one check (tests and fuzz harnesses). */
 unsigned isl_findings_count(const isl_findings *f, isl_check id);
+/* All findings of f (tests). */
 unsigned isl_findings_total(const isl_findings *f);
 
 #endif

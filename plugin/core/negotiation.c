@@ -52,10 +52,16 @@ struct isl_nego {
     char *auth_summary_owned;
 };
 
+/* Where this negotiation's state lives: the analysis's arena, or the heap. */
+static isl_arena *nego_arena(const isl_nego *n)
+{
+    return n->shared ? n->shared->arena : NULL;
+}
+
 static isl_auth *chap_of(isl_nego *n)
 {
     if (!n->auth)
-        n->auth = isl_arena_new0(n->shared ? n->shared->arena : NULL, isl_auth);
+        n->auth = isl_arena_new0(nego_arena(n), isl_auth);
     return n->auth;
 }
 
@@ -100,7 +106,7 @@ void isl_nego_free(isl_nego *n)
 
     if (!n)
         return;
-    in_arena = n->shared && n->shared->arena;
+    in_arena = nego_arena(n) != NULL;
     while (n->slabs) {
         kst_slab *next = n->slabs->next;
         for (unsigned i = 0; i < n->slabs->used; i++)
@@ -111,10 +117,10 @@ void isl_nego_free(isl_nego *n)
     }
     g_free(n->offers_str);
     g_free(n->auth_summary_owned);
-    if (!in_arena)
+    if (!in_arena) {
         g_free(n->auth);
-    if (!in_arena)
         g_free(n);
+    }
 }
 
 void isl_nego_set_session_type(isl_nego *n, isl_session_type type) { n->type = type; }
@@ -175,7 +181,7 @@ static isl_kst *kst_new(isl_nego *n, const isl_key_def *def, const char *name)
     if (n->shared && n->shared->max_keys && n->n_keys >= n->shared->max_keys)
         return NULL;
     if (!n->last || n->last->used == KST_SLAB) {
-        kst_slab *sl = isl_arena_new0(n->shared ? n->shared->arena : NULL, kst_slab);
+        kst_slab *sl = isl_arena_new0(nego_arena(n), kst_slab);
         if (n->last)
             n->last->next = sl;
         else

@@ -4,11 +4,6 @@
  * and what a record snapshots of its connection. */
 #include "analyzer-int.h"
 
-void isl_session_free(gpointer p)
-{
-    (void)p;    /* the session and its names are in the analysis's arena */
-}
-
 void isl_conn_free(gpointer p)
 {
     isl_conn *c = p;
